@@ -1,0 +1,3 @@
+import CaseVault
+import ArgumentParser
+@main struct M { static func main() {} }

@@ -1,0 +1,34 @@
+internal import CSodium
+
+/// ISO/IEC 7816-4 padding (`sodium_pad`), so ciphertext lengths reveal only a bucket.
+public enum Padding {
+    /// Pads `bytes` up to the next multiple of `blockSize` (always adding at least one byte).
+    public static func pad(_ bytes: [UInt8], blockSize: Int) -> [UInt8] {
+        precondition(blockSize > 0, "block size must be positive")
+        Sodium.ensureInitialized()
+        var buffer = bytes
+        buffer.append(contentsOf: [UInt8](repeating: 0, count: blockSize))
+        var paddedLength = 0
+        let status = buffer.withUnsafeMutableBufferPointer { pointer in
+            sodium_pad(&paddedLength, pointer.baseAddress!, bytes.count, blockSize, pointer.count)
+        }
+        precondition(status == 0, "sodium_pad cannot fail with a buffer one block larger")
+        buffer.removeSubrange(paddedLength...)
+        return buffer
+    }
+
+    /// Removes padding added by ``pad(_:blockSize:)``.
+    ///
+    /// - Throws: ``SodiumError/Code/invalidInput`` if the padding is malformed.
+    public static func unpad(_ bytes: [UInt8], blockSize: Int) throws -> [UInt8] {
+        precondition(blockSize > 0, "block size must be positive")
+        Sodium.ensureInitialized()
+        guard !bytes.isEmpty else { throw SodiumError(.invalidInput, "malformed padding") }
+        var unpaddedLength = 0
+        let status = bytes.withUnsafeBufferPointer { pointer in
+            sodium_unpad(&unpaddedLength, pointer.baseAddress!, pointer.count, blockSize)
+        }
+        guard status == 0 else { throw SodiumError(.invalidInput, "malformed padding") }
+        return Array(bytes[..<unpaddedLength])
+    }
+}

@@ -61,6 +61,16 @@ public final class SecureBytes: CustomStringConvertible, CustomDebugStringConver
         pointer.copyMemory(from: other.pointer + offset, byteCount: count)
     }
 
+    /// Joins several secrets into one, in order.
+    public convenience init(concatenating parts: [SecureBytes]) {
+        self.init(count: parts.reduce(0) { $0 + $1.count })
+        var offset = 0
+        for part in parts {
+            (pointer + offset).copyMemory(from: part.pointer, byteCount: part.count)
+            offset += part.count
+        }
+    }
+
     deinit {
         sodium_free(pointer)
     }

@@ -1,0 +1,128 @@
+import SodiumKit
+
+/// Encrypts and decrypts the blobs of one case, each bound to its place by associated data.
+///
+/// | column | key | AD record version | padding |
+/// |---|---|---|---|
+/// | `data_key`, `contact_key` | intake compartment key | 1 (written once) | — |
+/// | `content` | the case's content data key | 1 | 256 |
+/// | `contact` | the case's contact data key | 1 | 64 |
+/// | `summary` | intake compartment key | the row's version | 64 |
+/// | `stats` | stats compartment key | the row's version | 64 |
+/// | `case_entries.body` | data key (intake) or a note key sealed to legal | the entry's version | 256 |
+struct CaseCipher {
+    static let dataKeyVersion: UInt32 = 1
+    static let creationVersion: UInt64 = 1
+    static let longBlock = 256
+    static let shortBlock = 64
+
+    let keys: KeyRing
+
+    static func ad(table: String = "cases", _ column: String, _ id: CaseID, version: UInt64,
+                   _ compartment: Compartment, keyID: String, keyVersion: UInt32) -> [UInt8] {
+        AssociatedData.make(table: table, column: column, caseID: id, recordVersion: version,
+                            compartment: compartment.rawValue, keyID: keyID, keyVersion: keyVersion)
+    }
+
+    // MARK: Wrapped data keys
+
+    func wrap(_ dataKey: SecureBytes, column: String, id: CaseID, intake: CompartmentKey) -> [UInt8] {
+        XChaCha20Poly1305.seal(secret: dataKey,
+                               associatedData: CaseCipher.ad(column, id, version: CaseCipher.creationVersion, .intake,
+                                                             keyID: "intake", keyVersion: intake.version),
+                               key: intake.symmetric)
+    }
+
+    func unwrap(_ wrapped: [UInt8], column: String, id: CaseID, keyVersion: UInt32, into output: SecureBytes) throws {
+        let intake = try keys.compartment(.intake, for: "read cases")
+        guard intake.version == keyVersion else {
+            throw CaseVaultError.integrity(id, "wrapped under intake key version \(keyVersion)")
+        }
+        do {
+            try XChaCha20Poly1305.open(wrapped, associatedData: CaseCipher.ad(
+                column, id, version: CaseCipher.creationVersion, .intake, keyID: "intake", keyVersion: keyVersion),
+                key: intake.symmetric, into: output)
+        } catch {
+            throw CaseVaultError.integrity(id, "wrapped \(column.replacingOccurrences(of: "_", with: " "))")
+        }
+    }
+
+    // MARK: Content under a data key
+
+    func seal(_ plaintext: [UInt8], column: String, id: CaseID, block: Int, dataKey: SecureBytes,
+              keyID: String) -> [UInt8] {
+        XChaCha20Poly1305.seal(Padding.pad(plaintext, blockSize: block),
+                               associatedData: CaseCipher.ad(column, id, version: CaseCipher.creationVersion, .intake,
+                                                             keyID: keyID, keyVersion: CaseCipher.dataKeyVersion),
+                               key: dataKey)
+    }
+
+    func open(_ box: [UInt8], column: String, id: CaseID, block: Int, dataKey: SecureBytes,
+              keyID: String) throws -> [UInt8] {
+        do {
+            let padded = try XChaCha20Poly1305.open(
+                box, associatedData: CaseCipher.ad(column, id, version: CaseCipher.creationVersion, .intake,
+                                                   keyID: keyID, keyVersion: CaseCipher.dataKeyVersion),
+                key: dataKey)
+            return try Padding.unpad(padded, blockSize: block)
+        } catch {
+            throw CaseVaultError.integrity(id, column)
+        }
+    }
+
+    // MARK: Summary and stats under compartment keys
+
+    func sealSummary(_ summary: SummaryRecord, id: CaseID, version: UInt64, intake: CompartmentKey) -> [UInt8] {
+        XChaCha20Poly1305.seal(Padding.pad(summary.encoded, blockSize: CaseCipher.shortBlock),
+                               associatedData: CaseCipher.ad("summary", id, version: version, .intake,
+                                                             keyID: "intake", keyVersion: intake.version),
+                               key: intake.symmetric)
+    }
+
+    func openSummary(_ box: [UInt8], id: CaseID, version: UInt64, keyVersion: UInt32) throws -> SummaryRecord {
+        let intake = try keys.compartment(.intake, for: "read cases")
+        do {
+            guard intake.version == keyVersion else { throw RecordDecodingError() }
+            let padded = try XChaCha20Poly1305.open(
+                box, associatedData: CaseCipher.ad("summary", id, version: version, .intake, keyID: "intake",
+                                                   keyVersion: keyVersion),
+                key: intake.symmetric)
+            return try SummaryRecord(decoding: try Padding.unpad(padded, blockSize: CaseCipher.shortBlock))
+        } catch {
+            throw CaseVaultError.integrity(id, "summary")
+        }
+    }
+
+    func sealStats(_ stats: StatsRecord, id: CaseID, version: UInt64, key: CompartmentKey) -> [UInt8] {
+        XChaCha20Poly1305.seal(Padding.pad(stats.encoded, blockSize: CaseCipher.shortBlock),
+                               associatedData: CaseCipher.ad("stats", id, version: version, .stats,
+                                                             keyID: "stats", keyVersion: key.version),
+                               key: key.symmetric)
+    }
+
+    func openStats(_ box: [UInt8], id: CaseID, version: UInt64, keyVersion: UInt32) throws -> StatsRecord {
+        let stats = try keys.compartment(.stats, for: "read case statistics")
+        do {
+            guard stats.version == keyVersion else { throw RecordDecodingError() }
+            let padded = try XChaCha20Poly1305.open(
+                box, associatedData: CaseCipher.ad("stats", id, version: version, .stats, keyID: "stats",
+                                                   keyVersion: keyVersion),
+                key: stats.symmetric)
+            return try StatsRecord(decoding: try Padding.unpad(padded, blockSize: CaseCipher.shortBlock))
+        } catch {
+            throw CaseVaultError.integrity(id, "statistics row")
+        }
+    }
+
+    // MARK: Blind index
+
+    /// Bits kept of the keyed BLAKE2b hash of a normalised contact handle (see
+    /// `Docs/Cryptography.md` for the numbers behind 15).
+    static let blindIndexBits = 15
+
+    func blindIndex(_ normalizedContact: String) throws -> (version: UInt32, value: [UInt8]) {
+        guard let index = keys.indexKey else { throw CaseVaultError.missingKey("blind-index", for: "log contacts") }
+        let hash = GenericHash.hash(Array(normalizedContact.utf8), key: index.key, length: 16)
+        return (index.version, [hash[0], hash[1] & 0xFE])
+    }
+}

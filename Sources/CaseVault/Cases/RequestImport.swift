@@ -1,0 +1,116 @@
+import Foundation
+
+/// A line of a JSON Lines import that could not be read.
+public struct ImportLineError: Hashable, Sendable, CustomStringConvertible {
+    /// The line number, from 1.
+    public let line: Int
+    /// What is wrong with it.
+    public let reason: String
+
+    public var description: String { "line \(line): \(reason)" }
+}
+
+/// What a bulk import stored.
+public struct ImportReport: Hashable, Sendable {
+    /// A receipt per stored request, in file order.
+    public let receipts: [IntakeReceipt]
+    /// Lines skipped (only when skipping bad lines was asked for).
+    public let skipped: [ImportLineError]
+}
+
+/// Reads requests from JSON Lines: one object per line with `received`, `channel`, `region`,
+/// `service`, `situation`, `needs` (an array), `urgency`, and optionally `deadline`,
+/// `contact`, `narrative`. Any other key is refused, so names or document numbers cannot slip
+/// in under a field the vault does not have.
+public enum RequestImport {
+    static let required = ["received", "channel", "region", "service", "situation", "needs", "urgency"]
+    static let optional = ["deadline", "contact", "narrative"]
+
+    /// Parses the whole input; every line is checked before anything is stored.
+    ///
+    /// - Returns: the requests with their line numbers, and the bad lines.
+    public static func parse(_ data: Data) -> (requests: [(line: Int, request: Request)], errors: [ImportLineError]) {
+        var requests: [(Int, Request)] = []
+        var errors: [ImportLineError] = []
+        let lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        for (index, raw) in lines.enumerated() {
+            let line = index + 1
+            guard raw.contains(where: { !($0 == 32 || $0 == 9 || $0 == 13) }) else { continue }
+            do {
+                requests.append((line, try request(from: Data(raw))))
+            } catch let error as CaseVaultError {
+                errors.append(ImportLineError(line: line, reason: error.message))
+            } catch {
+                errors.append(ImportLineError(line: line, reason: "not a JSON object"))
+            }
+        }
+        return (requests, errors)
+    }
+
+    /// Parses one JSON object into a request.
+    ///
+    /// - Throws: ``CaseVaultError`` (`invalidInput`) naming the key that is wrong.
+    public static func request(from json: Data) throws -> Request {
+        guard let object = try? JSONSerialization.jsonObject(with: json) as? [String: Any] else {
+            throw CaseVaultError(.invalidInput, "not a JSON object")
+        }
+        let unknown = object.keys.filter { !required.contains($0) && !optional.contains($0) }.sorted()
+        guard unknown.isEmpty else {
+            throw CaseVaultError(.invalidInput, "unknown key '\(unknown[0])' (cases hold no names or document "
+                                 + "numbers; allowed: \((required + optional).joined(separator: ", ")))")
+        }
+        func string(_ key: String) throws -> String {
+            guard let value = object[key] else { throw CaseVaultError(.invalidInput, "missing '\(key)'") }
+            guard let text = value as? String else { throw CaseVaultError(.invalidInput, "'\(key)' must be a string") }
+            return text
+        }
+        func optionalString(_ key: String) throws -> String? {
+            guard let value = object[key], !(value is NSNull) else { return nil }
+            guard let text = value as? String else { throw CaseVaultError(.invalidInput, "'\(key)' must be a string") }
+            return text
+        }
+        guard let needList = object["needs"] as? [Any] else {
+            throw CaseVaultError(.invalidInput, object["needs"] == nil ? "missing 'needs'" : "'needs' must be an array")
+        }
+        var needs = Set<Need>()
+        for need in needList {
+            guard let text = need as? String else { throw CaseVaultError(.invalidInput, "'needs' must hold strings") }
+            needs.insert(try Need.parse(text, field: "need"))
+        }
+        let request = Request(
+            received: try CalendarDay(parsing: try string("received")),
+            channel: try Channel.parse(try string("channel"), field: "channel"),
+            region: try Region(code: try string("region")),
+            service: try ServiceCategory.parse(try string("service"), field: "service"),
+            situation: try Situation.parse(try string("situation"), field: "situation"),
+            needs: needs,
+            urgency: try Urgency.parse(try string("urgency"), field: "urgency"),
+            deadline: try optionalString("deadline").map(CalendarDay.init(parsing:)),
+            contact: try optionalString("contact"),
+            narrative: try optionalString("narrative"))
+        try request.validate()
+        return request
+    }
+}
+
+extension Session {
+    /// Imports JSON Lines in one transaction: all or nothing.
+    ///
+    /// A bad line stops the import and nothing is stored, unless `skipBadLines` is set, in
+    /// which case the good lines are stored and the bad ones reported.
+    /// - Throws: ``CaseVaultError`` (`invalidInput` naming the first bad line; any intake error,
+    ///   with the line number).
+    public func importRequests(jsonLines data: Data, skipBadLines: Bool = false) throws -> ImportReport {
+        try require([.coordinator, .lawyer, .admin], to: "import requests")
+        let (parsed, errors) = RequestImport.parse(data)
+        if let first = errors.first, !skipBadLines {
+            let more = errors.count > 1 ? " (and \(errors.count - 1) more bad line(s))" : ""
+            throw CaseVaultError(.invalidInput, "line \(first.line): \(first.reason)\(more); nothing was imported")
+        }
+        guard !parsed.isEmpty else {
+            throw CaseVaultError(.invalidInput, "the file holds no requests; nothing was imported")
+        }
+        let receipts = try intake(parsed.map(\.request)) { "line \(parsed[$0].line)" }
+        return ImportReport(receipts: receipts, skipped: errors)
+    }
+}

@@ -1,0 +1,154 @@
+import Foundation
+import GRDB
+import SodiumKit
+
+/// What intake reports about one new case.
+public struct IntakeReceipt: Hashable, Sendable {
+    /// The new case's id.
+    public let id: CaseID
+    /// Open cases that already have the same contact handle (after normalisation).
+    public let duplicatesOf: [CaseID]
+    /// Identifying details the free-text check found (a warning; refused under a strict policy).
+    public let warnings: [TextFinding]
+}
+
+extension Session {
+    /// Logs one request as a new case in state `intake`.
+    ///
+    /// - Returns: the receipt with the new id, any open case with the same contact, and warnings.
+    /// - Throws: ``CaseVaultError`` (`permissionDenied` for auditors, `invalidInput`,
+    ///   `identifyingText` under a strict text policy).
+    public func intake(_ request: Request) throws -> IntakeReceipt {
+        try intake([request], label: nil)[0]  // one request in, one receipt out
+    }
+
+    /// Logs many requests in one transaction: all are stored or none.
+    ///
+    /// One audit entry, one sealed audit body and one signature cover the whole batch.
+    /// - Throws: ``CaseVaultError``; the message names the request's position (from 1).
+    public func intake(_ requests: [Request]) throws -> [IntakeReceipt] {
+        try intake(requests) { "request \($0 + 1)" }
+    }
+
+    /// Bulk intake naming a failing request with `label(position)`, such as its import line.
+    func intake(_ requests: [Request], label: ((Int) -> String)?) throws -> [IntakeReceipt] {
+        try require([.coordinator, .lawyer, .admin], to: "log requests")
+        let intakeKey = try keys.compartment(.intake, for: "log requests")
+        let statsKey = try keys.compartment(.stats, for: "log requests")
+        let (warnings, indexes) = try prepare(requests, label: label)
+        let cipher = self.cipher
+        let now = Clock.nowSeconds()
+        return try vault.write(keys, action: "log requests") { (db: Database) throws -> [IntakeReceipt] in
+            let insert = try db.cachedStatement(sql: """
+                INSERT INTO cases (id, version, key_version, data_key, content, contact_key, contact, summary,
+                                   stats_key_version, stats, index_version, blind_index)
+                VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            var written: [[UInt8]] = []
+            written.reserveCapacity(requests.count * 4)
+            var receipts: [IntakeReceipt] = []
+            var batchContacts: [String: [CaseID]] = [:]
+            for (position, request) in requests.enumerated() {
+                let id = CaseID.random()
+                keys.dataKey.randomize()
+                let wrappedData = cipher.wrap(keys.dataKey, column: "data_key", id: id, intake: intakeKey)
+                let content = cipher.seal(CaseContent(createdBy: keys.userID, createdAt: now, request: request).encoded,
+                                          column: "content", id: id, block: CaseCipher.longBlock,
+                                          dataKey: keys.dataKey, keyID: "data")
+                var wrappedContact: [UInt8]?
+                var contact: [UInt8]?
+                var duplicates: [CaseID] = []
+                if let handle = request.contact, let index = indexes[position] {
+                    let normalized = ContactHandle.normalize(handle)
+                    duplicates = try openCases(db, withContact: normalized, index: index.value)
+                        + batchContacts[normalized, default: []]
+                    batchContacts[normalized, default: []].append(id)
+                    keys.contactKey.randomize()
+                    wrappedContact = cipher.wrap(keys.contactKey, column: "contact_key", id: id, intake: intakeKey)
+                    contact = cipher.seal(Array(handle.utf8), column: "contact", id: id, block: CaseCipher.shortBlock,
+                                          dataKey: keys.contactKey, keyID: "contact")
+                }
+                let summary = cipher.sealSummary(SummaryRecord(state: .intake, outcome: .open, request: request,
+                                                               assignee: nil),
+                                                 id: id, version: 1, intake: intakeKey)
+                let stats = cipher.sealStats(StatsRecord(request: request, state: .intake, outcome: .open),
+                                             id: id, version: 1, key: statsKey)
+                let index = indexes[position]
+                let values: [(any DatabaseValueConvertible)?] = [
+                    Data(id.bytes), Int64(intakeKey.version), Data(wrappedData), Data(content),
+                    wrappedContact.map { Data($0) }, contact.map { Data($0) }, Data(summary),
+                    Int64(statsKey.version), Data(stats), index.map { Int64($0.version) },
+                    index.map { Data($0.value) },
+                ]
+                try insert.execute(arguments: StatementArguments(values))
+                written.append(contentsOf: [wrappedData, content, summary, stats])
+                if let wrappedContact, let contact { written.append(contentsOf: [wrappedContact, contact]) }
+                receipts.append(IntakeReceipt(id: id, duplicatesOf: duplicates, warnings: warnings[position]))
+            }
+            keys.dataKey.zero()
+            keys.contactKey.zero()
+            try AuditLog.append(db, keys: keys, action: requests.count == 1 ? "case-created" : "cases-imported",
+                                caseIDs: receipts.map(\.id), detail: "\(requests.count) request(s)",
+                                ciphertexts: written)
+            return receipts
+        }
+    }
+
+    /// Validates every request before anything is written: the free-text check (which throws
+    /// under a strict policy) and the contact's blind index.
+    private func prepare(_ requests: [Request], label: ((Int) -> String)?) throws
+        -> (warnings: [[TextFinding]], indexes: [(version: UInt32, value: [UInt8])?]) {
+        var warnings: [[TextFinding]] = []
+        var indexes: [(version: UInt32, value: [UInt8])?] = []
+        for (position, request) in requests.enumerated() {
+            do {
+                try request.validate()
+                let finding = try TextPolicy.check(request.narrative, field: "narrative",
+                                                   strict: settings.strictTextPolicy)
+                warnings.append(finding.map { [$0] } ?? [])
+                indexes.append(try request.contact.map { try cipher.blindIndex(ContactHandle.normalize($0)) })
+            } catch {
+                guard let label, let error = error as? CaseVaultError else { throw error }
+                throw CaseVaultError(error.code, "\(label(position)): \(error.message)")
+            }
+        }
+        return (warnings, indexes)
+    }
+
+    /// Open cases whose contact handle equals `normalized`: the blind index narrows the search
+    /// to a few candidates (it is truncated on purpose), then each candidate's contact is
+    /// decrypted and compared.
+    func openCases(_ db: Database, withContact normalized: String, index: [UInt8]) throws -> [CaseID] {
+        let rows = try Row.fetchAll(
+            db, sql: """
+                SELECT id, version, key_version, contact_key, contact, summary FROM cases
+                WHERE blind_index = ? AND contact IS NOT NULL
+                """, arguments: [Data(index)])
+        var matches: [CaseID] = []
+        for row in rows {
+            let id = try CaseID(storedBytes: [UInt8](row["id"] as Data))
+            let keyVersion = UInt32(row["key_version"] as Int64)
+            let summary = try cipher.openSummary([UInt8](row["summary"] as Data), id: id,
+                                                 version: UInt64(row["version"] as Int64), keyVersion: keyVersion)
+            guard summary.state != .closed, let wrapped = row["contact_key"] as Data?,
+                  let box = row["contact"] as Data? else { continue }
+            try cipher.unwrap([UInt8](wrapped), column: "contact_key", id: id, keyVersion: keyVersion,
+                              into: keys.noteKey)
+            let stored = try cipher.open([UInt8](box), column: "contact", id: id, block: CaseCipher.shortBlock,
+                                         dataKey: keys.noteKey, keyID: "contact")
+            keys.noteKey.zero()
+            if ContactHandle.normalize(String(decoding: stored, as: UTF8.self)) == normalized { matches.append(id) }
+        }
+        return matches
+    }
+
+    /// Open cases with the same contact handle as `contact`, for a check before intake.
+    ///
+    /// - Throws: ``CaseVaultError`` (`permissionDenied` without the intake and index keys).
+    public func openCases(withContact contact: String) throws -> [CaseID] {
+        try require([.coordinator, .lawyer, .admin], to: "look up contacts")
+        let normalized = ContactHandle.normalize(contact)
+        let index = try cipher.blindIndex(normalized)
+        return try vault.read("look up a contact") { db in try openCases(db, withContact: normalized, index: index.value) }
+    }
+}

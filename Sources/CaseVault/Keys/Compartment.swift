@@ -1,0 +1,33 @@
+/// A compartment: one versioned symmetric key and one X25519 key pair, deciding who reads what.
+///
+/// | compartment | read | write |
+/// |---|---|---|
+/// | intake | coordinator, lawyer, admin | same |
+/// | legal | lawyer, admin | anyone with the case (sealed to the legal public key) |
+/// | stats | every role | coordinator, lawyer, admin |
+/// | audit | admin | everyone (sealed to the audit public key) |
+public enum Compartment: String, VocabularyValue {
+    case intake, legal, stats, audit
+}
+
+/// The names of keys an admin grants to users: the four compartments, the blind-index key and
+/// the vault root signing key.
+enum KeyName: String, CaseIterable, Sendable {
+    case intake, legal, stats, audit, index, root
+
+    var compartment: Compartment? { Compartment(rawValue: rawValue) }
+}
+
+/// A vault user's identifier: 16 random bytes, distinct from case identifiers by type.
+public struct UserID: Hashable, Sendable, CustomStringConvertible {
+    /// The 16 bytes.
+    public let bytes: [UInt8]
+
+    init(bytes: [UInt8]) { self.bytes = bytes }
+
+    public var description: String { bytes.map { String($0, radix: 16).leftPadded(2) }.joined() }
+}
+
+extension String {
+    func leftPadded(_ width: Int) -> String { String(repeating: "0", count: Swift.max(0, width - count)) + self }
+}

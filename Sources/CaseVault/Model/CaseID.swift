@@ -1,0 +1,84 @@
+import SodiumKit
+
+/// A case's identifier: 16 random bytes, written as 26 Crockford base32 characters.
+///
+/// It is the only thing about a case stored readable in the vault file. Parsing accepts any
+/// letter case and Crockford's aliases (`O` for 0, `I` and `L` for 1).
+public struct CaseID: Hashable, Sendable, Comparable, CustomStringConvertible {
+    /// The 16 bytes.
+    public let bytes: [UInt8]
+
+    /// A fresh random identifier.
+    public static func random() -> CaseID { CaseID(checked: Random.bytes(count: 16)) }
+
+    init(checked bytes: [UInt8]) {
+        precondition(bytes.count == 16, "case ids are 16 bytes")
+        self.bytes = bytes
+    }
+
+    init(storedBytes bytes: [UInt8]) throws {
+        guard bytes.count == 16 else { throw CaseVaultError(.integrity, "a stored case id has the wrong length") }
+        self.bytes = bytes
+    }
+
+    /// Parses the 26-character form.
+    ///
+    /// - Throws: ``CaseVaultError`` (`invalidInput`) for anything else.
+    public init(parsing text: String) throws {
+        let invalid = CaseVaultError(.invalidInput, "invalid case id '\(text)'; a case id is 26 characters of 0-9 and A-Z")
+        let chars = Array(text.uppercased().utf8)
+        guard chars.count == 26 else { throw invalid }
+        var value: [UInt8] = []
+        var accumulator: UInt32 = 0
+        var bits = 0
+        for (index, char) in chars.enumerated() {
+            guard let digit = CaseID.decodeTable[char] else { throw invalid }
+            // 26 x 5 = 130 bits for 128: the first character carries only 3 bits.
+            if index == 0 {
+                guard digit < 8 else { throw invalid }
+                accumulator = UInt32(digit)
+                bits = 3
+                continue
+            }
+            accumulator = (accumulator << 5) | UInt32(digit)
+            bits += 5
+            if bits >= 8 {
+                bits -= 8
+                value.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(bits)))
+                accumulator &= (1 << UInt32(bits)) - 1
+            }
+        }
+        self.bytes = value
+    }
+
+    /// The 26-character Crockford base32 form.
+    public var description: String {
+        var out: [UInt8] = []
+        out.reserveCapacity(26)
+        // Read 130 bits: two zero bits, then the 128 bits of the id.
+        var accumulator: UInt32 = 0
+        var bits = 2
+        for byte in bytes {
+            accumulator = (accumulator << 8) | UInt32(byte)
+            bits += 8
+            while bits >= 5 {
+                bits -= 5
+                out.append(CaseID.alphabet[Int((accumulator >> UInt32(bits)) & 31)])
+            }
+            accumulator &= (1 << UInt32(bits)) - 1
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    public static func < (lhs: CaseID, rhs: CaseID) -> Bool { lhs.bytes.lexicographicallyPrecedes(rhs.bytes) }
+
+    static let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ".utf8)
+    static let decodeTable: [UInt8: UInt8] = {
+        var table: [UInt8: UInt8] = [:]
+        for (index, char) in alphabet.enumerated() { table[char] = UInt8(index) }
+        table[UInt8(ascii: "O")] = 0
+        table[UInt8(ascii: "I")] = 1
+        table[UInt8(ascii: "L")] = 1
+        return table
+    }()
+}

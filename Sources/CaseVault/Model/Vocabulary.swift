@@ -1,0 +1,103 @@
+/// A vocabulary value: a closed set of spellings shared by the CLI, JSON and exports.
+public protocol VocabularyValue: CaseIterable, Hashable, Sendable, Codable, CustomStringConvertible,
+    RawRepresentable where RawValue == String {}
+
+extension VocabularyValue {
+    /// The CLI and JSON spelling.
+    public var description: String { rawValue }
+
+    /// Parses a spelling, throwing a usage-level error that lists the accepted values.
+    ///
+    /// - Throws: ``CaseVaultError`` with code `invalidInput`.
+    public static func parse(_ text: String, field: String) throws -> Self {
+        let lowered = text.lowercased()
+        guard let value = Self(rawValue: lowered) else {
+            let accepted = allCases.map(\.rawValue).joined(separator: ", ")
+            throw CaseVaultError(.invalidInput, "unknown \(field) '\(text)'; use one of: \(accepted)")
+        }
+        return value
+    }
+
+    var code: UInt8 { UInt8(Array(Self.allCases).firstIndex(of: self)!) }  // every value is in allCases
+
+    static func decode(_ code: UInt8) throws -> Self {
+        let all = Array(allCases)
+        guard Int(code) < all.count else { throw RecordDecodingError() }
+        return all[Int(code)]
+    }
+}
+
+/// How a request reached the organisation.
+public enum Channel: String, VocabularyValue {
+    case messenger, email, phone
+    case inPerson = "in-person"
+    case partner
+}
+
+/// The requester's service category.
+public enum ServiceCategory: String, VocabularyValue {
+    case mobilized, contract, conscript, volunteer, unknown
+}
+
+/// Where the requester is now.
+public enum Situation: String, VocabularyValue {
+    case front, hospital, leave, awol, abroad, other
+}
+
+/// What the requester needs; a request names one or more.
+public enum Need: String, VocabularyValue, Comparable {
+    case legal, exit, documents, medical, psychological, other
+
+    public static func < (lhs: Need, rhs: Need) -> Bool { lhs.code < rhs.code }
+}
+
+/// How urgent a request is; listings put the most urgent first.
+public enum Urgency: String, VocabularyValue, Comparable {
+    case critical, high, normal
+
+    public static func < (lhs: Urgency, rhs: Urgency) -> Bool { lhs.code < rhs.code }
+}
+
+/// Where a case stands in the workflow.
+public enum CaseState: String, VocabularyValue {
+    case intake
+    case awaitingReview = "awaiting-review"
+    case inReview = "in-review"
+    case needsInfo = "needs-info"
+    case referred, closed
+}
+
+/// How a case ended; `open` while it has not.
+public enum Outcome: String, VocabularyValue {
+    case open, advised
+    case referralCompleted = "referral-completed"
+    case withdrawn
+    case lostContact = "lost-contact"
+    case duplicate
+    case outOfScope = "out-of-scope"
+}
+
+/// A user's role, certified by an admin's signature; it decides which keys the user holds.
+public enum Role: String, VocabularyValue {
+    case coordinator, lawyer, auditor, admin
+
+    /// The keys a user of this role is granted.
+    var grantedKeys: [KeyName] {
+        switch self {
+        case .coordinator: [.intake, .stats, .index]
+        case .lawyer: [.intake, .legal, .stats, .index]
+        case .auditor: [.stats]
+        case .admin: [.intake, .legal, .stats, .audit, .index, .root]
+        }
+    }
+}
+
+/// A set of needs stored as a bit mask.
+extension Set where Element == Need {
+    var mask: UInt8 { reduce(0) { $0 | (1 << $1.code) } }
+
+    init(mask: UInt8) throws {
+        guard mask >> Need.allCases.count == 0 else { throw RecordDecodingError() }
+        self = Set(Need.allCases.filter { mask & (1 << $0.code) != 0 })
+    }
+}

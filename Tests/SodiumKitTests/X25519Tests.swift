@@ -47,7 +47,8 @@ struct X25519Tests {
     func basePointGivesPublicKey() throws {
         var basePoint = [UInt8](repeating: 0, count: 32)
         basePoint[0] = 9
-        let alice = try X25519.sharedSecret(secretKey: try SecureBytes(hex: RFC7748.alicePrivate), publicKey: basePoint)
+        let alice = try X25519.sharedSecret(
+            secretKey: try SecureBytes(hex: RFC7748.alicePrivate), publicKey: basePoint)
         #expect(alice.revealBytes() == (try [UInt8](hex: RFC7748.alicePublic)))
         #expect(alice.revealBytes() != (try [UInt8](hex: RFC7748.bobPublic)))
     }
@@ -102,7 +103,8 @@ struct X25519Tests {
         #expect(vectors.count == 31, "the count in the vectors pinned at C2SP/wycheproof dac1dd4")
         for vector in vectors {
             expectSodiumError(.weakPublicKey, vector.label) {
-                try X25519.sharedSecret(secretKey: SecureBytes(copying: vector.privateKey), publicKey: vector.publicKey)
+                try X25519.sharedSecret(
+                    secretKey: SecureBytes(copying: vector.privateKey), publicKey: vector.publicKey)
             }
         }
     }

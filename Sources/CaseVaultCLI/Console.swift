@@ -1,0 +1,89 @@
+import CaseVault
+import Foundation
+import SodiumKit
+
+/// A usage problem found after parsing (exit status 2).
+struct UsageError: Error {
+    let message: String
+    init(_ message: String) { self.message = message }
+}
+
+/// Standard output and error, and the reading of sensitive input.
+enum Console {
+    static func out(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
+
+    static func err(_ line: String) {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+
+    static var stderrIsTerminal: Bool { isatty(STDERR_FILENO) == 1 }
+
+    /// Reads a sensitive text (contact, narrative, note) from a file or `-` for standard input.
+    static func readText(_ path: String, what: String) throws -> String {
+        let data: Data
+        if path == "-" {
+            data = FileHandle.standardInput.readDataToEndOfFile()
+        } else {
+            guard let contents = FileManager.default.contents(atPath: path) else {
+                throw CaseVaultError(.notFound, "cannot read the \(what) file \(path); check the path")
+            }
+            data = contents
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw UsageError("the \(what) file \(path) is not UTF-8 text")
+        }
+        return text
+    }
+
+    /// Reads a line or, for `multiline`, everything up to end of input (Ctrl-D) at a prompt on a terminal.
+    static func prompt(_ message: String, multiline: Bool) -> String? {
+        FileHandle.standardError.write(Data(message.utf8))
+        if multiline {
+            let text = String(data: FileHandle.standardInput.readDataToEndOfFile(), encoding: .utf8) ?? ""
+            return text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : text
+        }
+        guard let line = readLine(), !line.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
+        return line
+    }
+}
+
+/// Where a passphrase comes from: a file (option or environment) or the terminal, never an argument.
+enum PassphraseSource {
+    static func read(file: String?, prompt: String, confirm: Bool = false) throws -> SecureBytes {
+        if let path = file ?? ProcessInfo.processInfo.environment["CASEVAULT_PASSPHRASE_FILE"] {
+            return try readFile(path)
+        }
+        return try readTerminal(prompt: prompt, confirm: confirm)
+    }
+
+    static func readNew(file: String?, prompt: String) throws -> SecureBytes {
+        if let file { return try readFile(file) }
+        return try readTerminal(prompt: prompt, confirm: true)
+    }
+
+    private static func readFile(_ path: String) throws -> SecureBytes {
+        do {
+            let passphrase = try SecureInput.readPassphrase(fromFile: path)
+            guard passphrase.count > 0 else { throw UsageError("the passphrase file \(path) is empty") }
+            return passphrase
+        } catch let error as SodiumError {
+            throw UsageError("\(error.detail); check the passphrase file path")
+        }
+    }
+
+    private static func readTerminal(prompt: String, confirm: Bool) throws -> SecureBytes {
+        do {
+            let first = try SecureInput.readPassphraseFromTerminal(prompt: prompt)
+            guard first.count > 0 else { throw UsageError("an empty passphrase is not allowed") }
+            if confirm {
+                let second = try SecureInput.readPassphraseFromTerminal(prompt: "Repeat it: ")
+                guard first.constantTimeEquals(second) else { throw UsageError("the two passphrases differ; try again") }
+            }
+            return first
+        } catch let error as SodiumError {
+            throw UsageError("\(error.detail) (or set CASEVAULT_PASSPHRASE_FILE)")
+        }
+    }
+}

@@ -1,0 +1,24 @@
+import ArgumentParser
+import CaseVault
+import Foundation
+import SodiumKit
+
+/// `casevault demo`: a self-contained tour on a temporary vault.
+struct DemoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Run a self-contained tour on a temporary vault (synthetic data, fast key derivation).")
+
+    @Option(name: .long, help: "How many synthetic requests to import.")
+    var requests = 300
+
+    @Option(name: .long, help: "Random seed for the synthetic requests.")
+    var seed: UInt64 = 2023
+
+    @Flag(name: .long, help: "Keep the temporary vault and print its path.")
+    var keep = false
+
+    func run() throws {
+        try DemoTour(requestCount: requests, seed: seed, keep: keep).run()
+    }
+}

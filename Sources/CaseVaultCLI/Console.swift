@@ -31,9 +31,11 @@ enum Console {
             }
             data = contents
         }
-        guard let text = String(data: data, encoding: .utf8) else {
+        guard var text = String(data: data, encoding: .utf8) else {
             throw UsageError("the \(what) file \(path) is not UTF-8 text")
         }
+        // Editors end files with a newline; it is not part of the text.
+        if text.last == "\n" || text.last == "\r\n" { text.removeLast() }
         return text
     }
 

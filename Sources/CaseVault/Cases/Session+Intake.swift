@@ -38,7 +38,7 @@ extension Session {
         let (warnings, indexes) = try prepare(requests, label: label)
         let cipher = self.cipher
         let now = Clock.nowSeconds()
-        return try vault.write(keys, action: "log requests") { (db: Database) throws -> [IntakeReceipt] in
+        return try vault.write(action: "log requests") { (db: Database) throws -> [IntakeReceipt] in
             let insert = try db.cachedStatement(sql: """
                 INSERT INTO cases (id, version, key_version, data_key, content, contact_key, contact, summary,
                                    stats_key_version, stats, index_version, blind_index)

@@ -27,7 +27,7 @@ extension Session {
         let legalPublic = try keys.publicKey(.legal)
         let users = try verifiedUsers()
         let cipher = self.cipher
-        try vault.write(keys, action: "add a note to case \(id)") { (db: Database) throws -> Void in
+        try vault.write(action: "add a note to case \(id)") { (db: Database) throws -> Void in
             // Reading inside the write transaction verifies the case and pins its version.
             let current = try readCase(db, id, users: users)
             let row = try Row.fetchOne(db, sql: "SELECT * FROM cases WHERE id = ?", arguments: [Data(id.bytes)])!

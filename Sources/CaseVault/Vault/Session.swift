@@ -82,7 +82,7 @@ public final class Session {
             grants.append((name, held.version, held.secret))
         }
         try UserRecord.validate(name: name)
-        try vault.write(keys, action: "add user \(name)") { db in
+        try vault.write(action: "add user \(name)") { db in
             let record = try UserProvisioning(vaultID: keys.vaultID, root: root)
                 .create(db, name: name, role: newRole, passphrase: passphrase, profile: kdf, grants: grants)
             try AuditLog.append(db, keys: keys, action: "user-added", detail: "\(name) as \(newRole)",
@@ -103,7 +103,7 @@ public final class Session {
         }
         let encoded = newSettings.encoded
         let signature = root.sign(VaultSettings.message(vaultID: keys.vaultID, encoded: encoded))
-        try vault.write(keys, action: "change settings") { db in
+        try vault.write(action: "change settings") { db in
             try db.execute(sql: "UPDATE vault SET settings = ?, settings_signature = ? WHERE id = 1",
                            arguments: [Data(encoded), Data(signature)])
             try AuditLog.append(db, keys: keys, action: "settings-changed", ciphertexts: [encoded])

@@ -37,6 +37,8 @@ public final class Vault: Sendable {
         let database = try storage("create the vault at \(path)") {
             try DatabasePool(path: path, configuration: Schema.configuration())
         }
+        // Only the owner may read the file; SQLite gives the WAL and shm files the same mode.
+        try? FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
         let vaultID = Random.bytes(count: 16)
         let rootSeed = SecureBytes.random(count: SigningKeyPair.seedLength)
         let root = SigningKeyPair(seed: rootSeed)
@@ -71,7 +73,7 @@ public final class Vault: Sendable {
             }
             let vault = Vault(path: path, database: database, vaultID: vaultID)
             let session = try vault.unlock(user: admin, passphrase: passphrase)
-            try vault.write(session.keys, action: "create the vault") { db in
+            try vault.write(action: "create the vault") { db in
                 try AuditLog.append(db, keys: session.keys, action: "vault-created", detail: "admin \(admin)",
                                     ciphertexts: [])
             }
@@ -210,7 +212,7 @@ public final class Vault: Sendable {
     }
 
     /// Runs one write operation in one immediate transaction.
-    func write<T>(_ keys: KeyRing, action: String, _ body: (Database) throws -> T) throws -> T {
+    func write<T>(action: String, _ body: (Database) throws -> T) throws -> T {
         do { return try database.immediateTransaction(body) } catch { throw Vault.translate(error, doing: action) }
     }
 

@@ -96,15 +96,7 @@ struct CaseCommand: ParsableCommand {
 
         func run() throws {
             let session = try vault.unlock()
-            let data: Data
-            if jsonl == "-" {
-                data = FileHandle.standardInput.readDataToEndOfFile()
-            } else {
-                guard let contents = FileManager.default.contents(atPath: jsonl) else {
-                    throw CaseVaultError(.notFound, "cannot read \(jsonl); check the path")
-                }
-                data = contents
-            }
+            let data = try Console.readData(jsonl, what: "JSON Lines")
             if Console.stderrIsTerminal { Console.err("Importing requests from \(jsonl)...") }
             let report = try session.importRequests(jsonLines: data, skipBadLines: skipBadLines)
             if output.json {

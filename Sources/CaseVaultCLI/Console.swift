@@ -22,21 +22,22 @@ enum Console {
 
     /// Reads a sensitive text (contact, narrative, note) from a file or `-` for standard input.
     static func readText(_ path: String, what: String) throws -> String {
-        let data: Data
-        if path == "-" {
-            data = FileHandle.standardInput.readDataToEndOfFile()
-        } else {
-            guard let contents = FileManager.default.contents(atPath: path) else {
-                throw CaseVaultError(.notFound, "cannot read the \(what) file \(path); check the path")
-            }
-            data = contents
-        }
+        let data = try readData(path, what: what)
         guard var text = String(data: data, encoding: .utf8) else {
             throw UsageError("the \(what) file \(path) is not UTF-8 text")
         }
         // Editors end files with a newline; it is not part of the text.
         if text.last == "\n" || text.last == "\r\n" { text.removeLast() }
         return text
+    }
+
+    /// Reads a whole file, or standard input for `-`.
+    static func readData(_ path: String, what: String) throws -> Data {
+        if path == "-" { return FileHandle.standardInput.readDataToEndOfFile() }
+        guard let contents = FileManager.default.contents(atPath: path) else {
+            throw CaseVaultError(.notFound, "cannot read the \(what) file \(path); check the path")
+        }
+        return contents
     }
 
     /// Reads a line or, for `multiline`, everything up to end of input (Ctrl-D) at a prompt on a terminal.

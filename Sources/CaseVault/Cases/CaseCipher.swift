@@ -72,46 +72,48 @@ struct CaseCipher {
 
     // MARK: Summary and stats under compartment keys
 
-    func sealSummary(_ summary: SummaryRecord, id: CaseID, version: UInt64, intake: CompartmentKey) -> [UInt8] {
-        XChaCha20Poly1305.seal(Padding.pad(summary.encoded, blockSize: CaseCipher.shortBlock),
-                               associatedData: CaseCipher.ad("summary", id, version: version, .intake,
-                                                             keyID: "intake", keyVersion: intake.version),
-                               key: intake.symmetric)
-    }
-
-    func openSummary(_ box: [UInt8], id: CaseID, version: UInt64, keyVersion: UInt32) throws -> SummaryRecord {
-        let intake = try keys.compartment(.intake, for: "read cases")
-        do {
-            guard intake.version == keyVersion else { throw RecordDecodingError() }
-            let padded = try XChaCha20Poly1305.open(
-                box, associatedData: CaseCipher.ad("summary", id, version: version, .intake, keyID: "intake",
-                                                   keyVersion: keyVersion),
-                key: intake.symmetric)
-            return try SummaryRecord(decoding: try Padding.unpad(padded, blockSize: CaseCipher.shortBlock))
-        } catch {
-            throw CaseVaultError.integrity(id, "summary")
-        }
-    }
-
-    func sealStats(_ stats: StatsRecord, id: CaseID, version: UInt64, key: CompartmentKey) -> [UInt8] {
-        XChaCha20Poly1305.seal(Padding.pad(stats.encoded, blockSize: CaseCipher.shortBlock),
-                               associatedData: CaseCipher.ad("stats", id, version: version, .stats,
-                                                             keyID: "stats", keyVersion: key.version),
+    /// Seals a row-level record (summary or stats) under a compartment key, bound to the row's
+    /// current version.
+    func sealRecord(_ plaintext: [UInt8], column: String, id: CaseID, version: UInt64, _ compartment: Compartment,
+                    key: CompartmentKey) -> [UInt8] {
+        XChaCha20Poly1305.seal(Padding.pad(plaintext, blockSize: CaseCipher.shortBlock),
+                               associatedData: CaseCipher.ad(column, id, version: version, compartment,
+                                                             keyID: compartment.rawValue, keyVersion: key.version),
                                key: key.symmetric)
     }
 
-    func openStats(_ box: [UInt8], id: CaseID, version: UInt64, keyVersion: UInt32) throws -> StatsRecord {
-        let stats = try keys.compartment(.stats, for: "read case statistics")
+    /// Opens a record sealed by ``sealRecord``; any failure is an integrity error naming the case.
+    func openRecord<Record>(_ box: [UInt8], column: String, id: CaseID, version: UInt64, _ compartment: Compartment,
+                            keyVersion: UInt32, decode: ([UInt8]) throws -> Record) throws -> Record {
+        let key = try keys.compartment(compartment, for: "read cases")
         do {
-            guard stats.version == keyVersion else { throw RecordDecodingError() }
+            guard key.version == keyVersion else { throw RecordDecodingError() }
             let padded = try XChaCha20Poly1305.open(
-                box, associatedData: CaseCipher.ad("stats", id, version: version, .stats, keyID: "stats",
-                                                   keyVersion: keyVersion),
-                key: stats.symmetric)
-            return try StatsRecord(decoding: try Padding.unpad(padded, blockSize: CaseCipher.shortBlock))
+                box, associatedData: CaseCipher.ad(column, id, version: version, compartment,
+                                                   keyID: compartment.rawValue, keyVersion: keyVersion),
+                key: key.symmetric)
+            return try decode(try Padding.unpad(padded, blockSize: CaseCipher.shortBlock))
         } catch {
-            throw CaseVaultError.integrity(id, "statistics row")
+            throw CaseVaultError.integrity(id, column == "stats" ? "statistics row" : column)
         }
+    }
+
+    func sealSummary(_ summary: SummaryRecord, id: CaseID, version: UInt64, intake: CompartmentKey) -> [UInt8] {
+        sealRecord(summary.encoded, column: "summary", id: id, version: version, .intake, key: intake)
+    }
+
+    func openSummary(_ box: [UInt8], id: CaseID, version: UInt64, keyVersion: UInt32) throws -> SummaryRecord {
+        try openRecord(box, column: "summary", id: id, version: version, .intake, keyVersion: keyVersion,
+                       decode: SummaryRecord.init(decoding:))
+    }
+
+    func sealStats(_ stats: StatsRecord, id: CaseID, version: UInt64, key: CompartmentKey) -> [UInt8] {
+        sealRecord(stats.encoded, column: "stats", id: id, version: version, .stats, key: key)
+    }
+
+    func openStats(_ box: [UInt8], id: CaseID, version: UInt64, keyVersion: UInt32) throws -> StatsRecord {
+        try openRecord(box, column: "stats", id: id, version: version, .stats, keyVersion: keyVersion,
+                       decode: StatsRecord.init(decoding:))
     }
 
     // MARK: Blind index

@@ -9,19 +9,9 @@ public final class RecoveryCode: CustomStringConvertible {
     init(secret: SecureBytes) { self.secret = secret }
 
     static func generate() -> RecoveryCode {
-        let random = Random.bytes(count: 20)
-        var characters: [UInt8] = []
-        var accumulator: UInt32 = 0
-        var bits = 0
-        for byte in random {
-            accumulator = (accumulator << 8) | UInt32(byte)
-            bits += 8
-            while bits >= 5 {
-                bits -= 5
-                characters.append(CaseID.alphabet[Int((accumulator >> UInt32(bits)) & 31)])
-            }
-            accumulator &= (1 << UInt32(bits)) - 1
-        }
+        var random = Random.bytes(count: 20)
+        var characters = CaseID.base32(random, leadingZeroBits: 0)
+        SecureBytes.wipe(&random)
         defer { SecureBytes.wipe(&characters) }
         return RecoveryCode(secret: SecureBytes(copying: characters))
     }

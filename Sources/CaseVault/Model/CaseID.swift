@@ -53,21 +53,26 @@ public struct CaseID: Hashable, Sendable, Comparable, CustomStringConvertible {
 
     /// The 26-character Crockford base32 form.
     public var description: String {
+        // 130 bits of output: two zero bits, then the 128 bits of the id.
+        String(decoding: CaseID.base32(bytes, leadingZeroBits: 2), as: UTF8.self)
+    }
+
+    /// Crockford base32 digits of `bytes`, most significant first, after `leadingZeroBits` zero bits.
+    static func base32(_ bytes: [UInt8], leadingZeroBits: Int) -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(26)
-        // Read 130 bits: two zero bits, then the 128 bits of the id.
+        out.reserveCapacity((bytes.count * 8 + leadingZeroBits) / 5)
         var accumulator: UInt32 = 0
-        var bits = 2
+        var bits = leadingZeroBits
         for byte in bytes {
             accumulator = (accumulator << 8) | UInt32(byte)
             bits += 8
             while bits >= 5 {
                 bits -= 5
-                out.append(CaseID.alphabet[Int((accumulator >> UInt32(bits)) & 31)])
+                out.append(alphabet[Int((accumulator >> UInt32(bits)) & 31)])
             }
             accumulator &= (1 << UInt32(bits)) - 1
         }
-        return String(decoding: out, as: UTF8.self)
+        return out
     }
 
     public static func < (lhs: CaseID, rhs: CaseID) -> Bool { lhs.bytes.lexicographicallyPrecedes(rhs.bytes) }

@@ -63,20 +63,27 @@ public enum PasswordHash {
     public static func deriveKey(length: Int = 32, passphrase: SecureBytes, salt: [UInt8],
                                  profile: KDFProfile) throws -> SecureBytes {
         guard salt.count == saltLength else { throw SodiumError(.invalidInput, "salt must be 16 bytes") }
+        guard length >= Int(crypto_pwhash_BYTES_MIN) else { throw SodiumError(.invalidInput, "key length below 16 bytes") }
+        // Limits may come from stored (untrusted) keyslots: refuse what does not fit rather than trap.
+        guard let memLimit = Int(exactly: profile.memLimit) else {
+            throw SodiumError(.keyDerivationFailed, "Argon2id memory limit out of range")
+        }
         Sodium.ensureInitialized()
         let key = SecureBytes(count: length)
         let status = key.withMutableBytes { out in
             passphrase.withBytes { pass in
                 passphrase.count == 0
                     ? crypto_pwhash(out, UInt64(length), "", 0, salt, profile.opsLimit,
-                                    Int(profile.memLimit), crypto_pwhash_ALG_ARGON2ID13)
+                                    memLimit, crypto_pwhash_ALG_ARGON2ID13)
                     : pass.withMemoryRebound(to: CChar.self, capacity: passphrase.count) { chars in
                         crypto_pwhash(out, UInt64(length), chars, UInt64(passphrase.count), salt,
-                                      profile.opsLimit, Int(profile.memLimit), crypto_pwhash_ALG_ARGON2ID13)
+                                      profile.opsLimit, memLimit, crypto_pwhash_ALG_ARGON2ID13)
                     }
             }
         }
-        guard status == 0 else { throw SodiumError(.keyDerivationFailed, "Argon2id could not run (memory limit)") }
+        guard status == 0 else {
+            throw SodiumError(.keyDerivationFailed, "Argon2id could not run with these limits (memory)")
+        }
         return key
     }
 }

@@ -2,8 +2,9 @@ internal import CSodium
 
 /// Encrypts a sequence of chunks (`crypto_secretstream_xchacha20poly1305`), for backups.
 ///
-/// Chunks cannot be reordered, dropped or truncated without the reader noticing: the last
-/// chunk carries a final tag, and ``SecretStreamReader`` refuses a stream that ends early.
+/// Chunks cannot be reordered, dropped or changed without the reader noticing, and the last
+/// chunk carries a final tag: a reader must check ``SecretStreamReader/isFinished`` at the end
+/// of its input, since a truncated stream is otherwise indistinguishable from one still going.
 public final class SecretStreamWriter {
     /// Key length in bytes (32).
     public static let keyLength = Int(crypto_secretstream_xchacha20poly1305_KEYBYTES)

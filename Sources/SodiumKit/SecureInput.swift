@@ -52,7 +52,11 @@ public enum SecureInput {
         while true {
             let got = read(descriptor, &byte, 1)
             if got < 0 && errno == EINTR { continue }
-            if got <= 0 { break }
+            if got < 0 {
+                byte = 0
+                throw SodiumError(.inputUnavailable, "cannot read the passphrase")
+            }
+            if got == 0 { break }
             if stopAtNewline && byte == UInt8(ascii: "\n") { break }
             guard length < buffer.count else {
                 byte = 0
@@ -62,8 +66,13 @@ public enum SecureInput {
             length += 1
         }
         byte = 0
-        if !stopAtNewline, length > 0, buffer.withBytes({ $0[length - 1] }) == UInt8(ascii: "\n") { length -= 1 }
-        if length > 0, buffer.withBytes({ $0[length - 1] }) == UInt8(ascii: "\r") { length -= 1 }
+        // One line ending goes: "\n" or "\r\n" (a terminal read has already consumed the "\n").
+        var endedLine = stopAtNewline
+        if !stopAtNewline, length > 0, buffer.withBytes({ $0[length - 1] }) == UInt8(ascii: "\n") {
+            length -= 1
+            endedLine = true
+        }
+        if endedLine, length > 0, buffer.withBytes({ $0[length - 1] }) == UInt8(ascii: "\r") { length -= 1 }
         guard length <= maximumLength else {
             throw SodiumError(.inputUnavailable, "passphrase longer than \(maximumLength) bytes")
         }

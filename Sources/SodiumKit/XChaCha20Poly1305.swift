@@ -23,8 +23,9 @@ public enum XChaCha20Poly1305 {
 
     /// Encrypts under a fresh random nonce; returns `nonce || ciphertext || tag`.
     public static func seal(_ plaintext: [UInt8], associatedData: [UInt8], key: SecureBytes) -> [UInt8] {
+        precondition(key.count == keyLength, "XChaCha20-Poly1305 keys are 32 bytes")
         let nonce = Random.bytes(count: nonceLength)
-        // The key length is checked by `encrypt`; a random nonce of the right size cannot fail.
+        // The key and nonce lengths were just checked, the only ways `encrypt` can fail.
         let body = try! encrypt(plaintext, associatedData: associatedData, nonce: nonce, key: key)
         return nonce + body
     }

@@ -81,22 +81,11 @@ struct PasswordHashTests {
     }
 
     @Test("Limits read back from a tampered keyslot that overflow Int are refused, not a crash")
-    func oversizedMemoryLimit() async {
-        await withKnownIssue(
-            """
-            PasswordHash.deriveKey converts memLimit with Int(_:), which traps for values above \
-            Int.max (PasswordHash.swift, the two crypto_pwhash calls); it should throw instead
-            """
-        ) {
-            await #expect(processExitsWith: .success) {
-                let profile = KDFProfile(opsLimit: 2, memLimit: .max)
-                do {
-                    _ = try PasswordHash.deriveKey(
-                        passphrase: SecureBytes(utf8: "x"), salt: [UInt8](repeating: 0, count: 16), profile: profile)
-                } catch {
-                    // Any thrown error is the wanted outcome: bad data must not stop the process.
-                }
-            }
+    func oversizedMemoryLimit() {
+        let profile = KDFProfile(opsLimit: 2, memLimit: .max)
+        expectSodiumError(.keyDerivationFailed) {
+            try PasswordHash.deriveKey(passphrase: SecureBytes(utf8: "x"), salt: [UInt8](repeating: 0, count: 16),
+                                       profile: profile)
         }
     }
 

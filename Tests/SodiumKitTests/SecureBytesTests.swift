@@ -49,7 +49,8 @@ struct SecureBytesTests {
         #expect(secret.constantTimeEquals(SecureBytes(copying: bytes)))
         #expect(secret.constantTimeEquals(secret))
         for index in [0, 15, 31] {
-            #expect(!secret.constantTimeEquals(SecureBytes(copying: bytes.flipping(index, mask: 0x80))), "byte \(index)")
+            let changed = SecureBytes(copying: bytes.flipping(index, mask: 0x80))
+            #expect(!secret.constantTimeEquals(changed), "byte \(index)")
         }
         #expect(!secret.constantTimeEquals(SecureBytes(copying: Array(bytes.dropLast()))))
         #expect(!secret.constantTimeEquals(SecureBytes(copying: bytes + [0])))
@@ -94,6 +95,21 @@ struct SecureBytesTests {
 
         source.zero()
         #expect(slice.revealBytes() == Array(bytes[offset..<(offset + count)]))
+    }
+
+    @Test("Concatenation joins the parts in order into a copy of their total length")
+    func concatenating() {
+        let first = SecureBytes(copying: [1, 2, 3])
+        let second = SecureBytes(count: 0)
+        let third = SecureBytes(copying: [4, 5])
+        let joined = SecureBytes(concatenating: [first, second, third])
+        #expect(joined.count == 5)
+        #expect(joined.revealBytes() == [1, 2, 3, 4, 5])
+        #expect(SecureBytes(concatenating: [third, first]).revealBytes() == [4, 5, 1, 2, 3])
+        #expect(SecureBytes(concatenating: []).count == 0)
+
+        first.zero()
+        #expect(joined.revealBytes() == [1, 2, 3, 4, 5])
     }
 
     // MARK: Mutation

@@ -78,28 +78,15 @@ struct SecureInputTests {
     @Test("A file that cannot be read (a folder) is input unavailable, not an empty passphrase")
     func unreadableFile() throws {
         let scratch = try Scratch()
-        withKnownIssue(
-            """
-            SecureInput.readLine treats a read(2) error other than EINTR like end of file, so a \
-            folder (EISDIR) or an I/O error yields a short or empty passphrase instead of throwing
-            """
-        ) {
-            expectSodiumError(.inputUnavailable) { try SecureInput.readPassphrase(fromFile: scratch.folder.path) }
-        }
+        expectSodiumError(.inputUnavailable) { try SecureInput.readPassphrase(fromFile: scratch.folder.path) }
     }
 
     @Test("A lone trailing carriage return is not a newline and is kept")
     func loneCarriageReturn() throws {
         let scratch = try Scratch()
         let path = try scratch.file(Array("secret\r".utf8))
-        withKnownIssue(
-            """
-            SecureInput.readLine strips a trailing \\r even when no \\n preceded it, although the \
-            documentation promises to strip only one trailing \\n or \\r\\n
-            """
-        ) {
-            #expect(try SecureInput.readPassphrase(fromFile: path).revealBytes() == Array("secret\r".utf8))
-        }
+        let passphrase = try SecureInput.readPassphrase(fromFile: path)
+        #expect(passphrase.revealBytes() == Array("secret\r".utf8))
     }
 
     @Test("The error for a missing file names the path but nothing secret")

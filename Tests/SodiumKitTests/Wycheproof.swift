@@ -21,8 +21,8 @@ enum Wycheproof {
 
     /// Why the Wycheproof tests did not run.
     static let absentReason: Comment = """
-        Wycheproof vectors not found in ../shared/test-vectors/wycheproof next to the checkout; \
-        set CASEVAULT_TEST_VECTORS to run them
+        Wycheproof vectors not found (looked in $CASEVAULT_TEST_VECTORS if set, else in \
+        ../shared/test-vectors/wycheproof next to the checkout)
         """
 
     /// Finds the vectors folder: the override if set, else `shared/test-vectors/wycheproof` in
@@ -31,7 +31,7 @@ enum Wycheproof {
         if let override = environment[overrideVariable], !override.isEmpty {
             let root = URL(fileURLWithPath: override, isDirectory: true)
             return [root.appendingPathComponent("wycheproof", isDirectory: true), root]
-                .first(where: holdsVectors)
+                .first(where: isFolder)
         }
         // Resolving symlinks finds the real checkout when the tests are built through a
         // package whose folders link to it.
@@ -40,14 +40,14 @@ enum Wycheproof {
             if FileManager.default.fileExists(atPath: folder.appendingPathComponent("Package.swift").path) {
                 let candidate = folder.deletingLastPathComponent()
                     .appendingPathComponent("shared/test-vectors/wycheproof", isDirectory: true)
-                return holdsVectors(candidate) ? candidate : nil
+                return isFolder(candidate) ? candidate : nil
             }
             folder = folder.deletingLastPathComponent()
         }
         return nil
     }
 
-    private static func holdsVectors(_ folder: URL) -> Bool {
+    private static func isFolder(_ folder: URL) -> Bool {
         var isDirectory: ObjCBool = false
         let exists = FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory)
         return exists && isDirectory.boolValue
@@ -198,18 +198,30 @@ struct WycheproofLoaderTests {
         #expect(xdh.testGroups.map(\.tests.count).reduce(0, +) == xdh.numberOfTests)
     }
 
-    @Test("A missing file is an error, not an empty list", .enabled(if: Wycheproof.isAvailable))
+    @Test("A missing file is an error, not an empty list",
+          .enabled(if: Wycheproof.isAvailable, Wycheproof.absentReason))
     func missingFileThrows() {
         #expect(throws: (any Error).self) { try Wycheproof.load("no_such_test", as: XDHGroup.self) }
     }
 
-    @Test("A hex field that is not hex fails decoding")
-    func malformedHexFieldThrows() {
-        let json = Data(#"""
-            {"curve": "curve25519", "tests": [{"tcId": 1, "comment": "", "flags": [], "result": "valid",
-              "public": "0g", "private": "00", "shared": "00"}]}
-            """#.utf8)
-        #expect(throws: DecodingError.self) { try JSONDecoder().decode(XDHGroup.self, from: json) }
+    @Test("Hex fields decode to bytes, and a field that is not hex fails decoding")
+    func hexFields() throws {
+        func group(publicKey: String) -> Data {
+            Data("""
+                {"curve": "curve25519", "tests": [{"tcId": 7, "comment": "c", "flags": ["Twist"],
+                  "result": "acceptable", "public": "\(publicKey)", "private": "00ff", "shared": ""}]}
+                """.utf8)
+        }
+        let decoded = try JSONDecoder().decode(XDHGroup.self, from: group(publicKey: "0a0B"))
+        let vector = try #require(decoded.tests.first)
+        #expect(vector.publicKey == [0x0a, 0x0b])
+        #expect(vector.privateKey == [0x00, 0xff])
+        #expect(vector.shared == [])
+        #expect(vector.result == .acceptable)
+        #expect(vector.flags == ["Twist"])
+
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(XDHGroup.self, from: group(publicKey: "0g")) }
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(XDHGroup.self, from: group(publicKey: "abc")) }
     }
 
     @Test("The override wins, and names either the test-vectors or the wycheproof folder")

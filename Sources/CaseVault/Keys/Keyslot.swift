@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import SodiumKit
 
@@ -44,6 +45,12 @@ struct Keyslot {
 
     /// Opens the bundle; `nil` when the passphrase is wrong or the slot was changed.
     func open(vaultID: [UInt8], passphrase: SecureBytes) -> SecureBytes? {
+        // Limits are read from the file: limits outside the three profiles' range mean a damaged
+        // or tampered slot, and could otherwise make unlock run for hours.
+        guard (KDFProfile.interactive.opsLimit...KDFProfile.sensitive.opsLimit).contains(profile.opsLimit),
+              (KDFProfile.interactive.memLimit...KDFProfile.sensitive.memLimit).contains(profile.memLimit) else {
+            return nil
+        }
         guard let kek = try? PasswordHash.deriveKey(passphrase: passphrase, salt: salt, profile: profile) else {
             return nil
         }
@@ -77,4 +84,3 @@ struct Keyslot {
     }
 }
 
-import Foundation

@@ -33,7 +33,14 @@ struct CaseVaultCommand: ParsableCommand {
                 Console.out(fullMessage(for: error))
                 status = 0
             } else {
-                let message = message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid arguments"
+                // ArgumentParser lists allowed values on further lines: fold them into the one line.
+                let parts = message(for: error).split(separator: "\n")
+                    .map { $0.trimmingCharacters(in: .whitespaces) }
+                    .map { $0.hasPrefix("- ") ? String($0.dropFirst(2)) : $0 }
+                    .filter { !$0.isEmpty }
+                let head = parts.first ?? "invalid arguments"
+                let list = parts.dropFirst().joined(separator: ", ")
+                let message = list.isEmpty ? head : "\(head) \(list)"
                 Console.err("casevault: \(message.prefix(1).lowercased() + message.dropFirst()) (see --help)")
                 status = 2
             }

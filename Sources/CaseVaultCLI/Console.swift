@@ -58,12 +58,13 @@ enum PassphraseSource {
         if let path = file ?? ProcessInfo.processInfo.environment["CASEVAULT_PASSPHRASE_FILE"] {
             return try readFile(path)
         }
-        return try readTerminal(prompt: prompt, confirm: confirm)
+        return try readTerminal(prompt: prompt, confirm: confirm,
+                                hint: "use --passphrase-file PATH or set CASEVAULT_PASSPHRASE_FILE")
     }
 
     static func readNew(file: String?, prompt: String) throws -> SecureBytes {
         if let file { return try readFile(file) }
-        return try readTerminal(prompt: prompt, confirm: true)
+        return try readTerminal(prompt: prompt, confirm: true, hint: "use --new-passphrase-file PATH")
     }
 
     private static func readFile(_ path: String) throws -> SecureBytes {
@@ -76,7 +77,7 @@ enum PassphraseSource {
         }
     }
 
-    private static func readTerminal(prompt: String, confirm: Bool) throws -> SecureBytes {
+    private static func readTerminal(prompt: String, confirm: Bool, hint: String) throws -> SecureBytes {
         do {
             let first = try SecureInput.readPassphraseFromTerminal(prompt: prompt)
             guard first.count > 0 else { throw UsageError("an empty passphrase is not allowed") }
@@ -86,7 +87,7 @@ enum PassphraseSource {
             }
             return first
         } catch let error as SodiumError {
-            throw UsageError("\(error.detail) (or set CASEVAULT_PASSPHRASE_FILE)")
+            throw UsageError("\(error.detail); \(hint)")
         }
     }
 }

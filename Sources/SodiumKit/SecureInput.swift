@@ -26,7 +26,7 @@ public enum SecureInput {
     public static func readPassphraseFromTerminal(prompt: String) throws -> SecureBytes {
         let descriptor = open("/dev/tty", O_RDWR)
         guard descriptor >= 0 else {
-            throw SodiumError(.inputUnavailable, "no terminal to ask for a passphrase; use --passphrase-file")
+            throw SodiumError(.inputUnavailable, "no terminal to ask for a passphrase")
         }
         defer { close(descriptor) }
         _ = Array(prompt.utf8).withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }

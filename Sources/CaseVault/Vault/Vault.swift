@@ -94,13 +94,16 @@ public final class Vault: Sendable {
             throw CaseVaultError(.notFound, "no vault at \(path); create one with 'casevault init' or pass --vault")
         }
         do {
-            let database = try DatabasePool(path: path, configuration: Schema.configuration())
-            let row = try database.read { db -> Row? in
+            // Look read-only first: opening a pool switches the file to WAL mode, which must not
+            // happen to a file that is not a vault.
+            var probe = Configuration()
+            probe.readonly = true
+            let row = try DatabaseQueue(path: path, configuration: probe).read { db -> Row? in
                 guard try db.tableExists("vault") else { return nil }
                 return try Row.fetchOne(db, sql: "SELECT format_version, vault_id FROM vault WHERE id = 1")
             }
             guard let row else {
-                throw CaseVaultError(.unsupportedFormat, "\(path) is not a CaseVault file")
+                throw CaseVaultError(.unsupportedFormat, "\(path) is not a CaseVault file; check --vault")
             }
             let format: Int = row["format_version"]
             guard format == Schema.formatVersion else {
@@ -108,6 +111,7 @@ public final class Vault: Sendable {
                                      "\(path) has vault format \(format); this casevault reads format "
                                      + "\(Schema.formatVersion): upgrade casevault")
             }
+            let database = try DatabasePool(path: path, configuration: Schema.configuration())
             try Schema.migrator.migrate(database)
             return Vault(path: path, database: database, vaultID: [UInt8](row["vault_id"] as Data))
         } catch {
@@ -225,7 +229,7 @@ public final class Vault: Sendable {
         switch error {
         case let error as CaseVaultError: return error
         case let error as DatabaseError where error.resultCode == .SQLITE_NOTADB:
-            return CaseVaultError(.unsupportedFormat, "could not \(action): the file is not a CaseVault vault")
+            return CaseVaultError(.unsupportedFormat, "could not \(action): the file is not a CaseVault vault; check --vault")
         case let error as DatabaseError where error.resultCode == .SQLITE_BUSY:
             return CaseVaultError(.conflict, "could not \(action): the vault is busy with another writer; try again")
         case let error as DatabaseError:

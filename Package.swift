@@ -29,7 +29,10 @@ let package = Package(
             dependencies: ["CaseVault", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "SodiumKitTests", dependencies: ["SodiumKit"]),
-        .testTarget(name: "CaseVaultTests", dependencies: ["CaseVault", "SodiumKit"]),
+        .testTarget(
+            name: "CaseVaultTests",
+            dependencies: ["CaseVault", "SodiumKit", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .testTarget(name: "CaseVaultCLITests", dependencies: ["CaseVaultCLI", "CaseVault"]),
     ],
     swiftLanguageModes: [.v6]

@@ -47,7 +47,6 @@ extension Session {
             var written: [[UInt8]] = []
             written.reserveCapacity(requests.count * 4)
             var receipts: [IntakeReceipt] = []
-            var batchContacts: [String: [CaseID]] = [:]
             for (position, request) in requests.enumerated() {
                 let id = CaseID.random()
                 keys.dataKey.randomize()
@@ -60,9 +59,8 @@ extension Session {
                 var duplicates: [CaseID] = []
                 if let handle = request.contact, let index = indexes[position] {
                     let normalized = ContactHandle.normalize(handle)
+                    // The lookup runs inside this transaction, so it also sees this batch's earlier rows.
                     duplicates = try openCases(db, withContact: normalized, index: index.value)
-                        + batchContacts[normalized, default: []]
-                    batchContacts[normalized, default: []].append(id)
                     keys.contactKey.randomize()
                     wrappedContact = cipher.wrap(keys.contactKey, column: "contact_key", id: id, intake: intakeKey)
                     contact = cipher.seal(Array(handle.utf8), column: "contact", id: id, block: CaseCipher.shortBlock,
@@ -98,13 +96,13 @@ extension Session {
     /// under a strict policy) and the contact's blind index.
     private func prepare(_ requests: [Request], label: ((Int) -> String)?) throws
         -> (warnings: [[TextFinding]], indexes: [(version: UInt32, value: [UInt8])?]) {
+        let strict = try refreshSettings().strictTextPolicy
         var warnings: [[TextFinding]] = []
         var indexes: [(version: UInt32, value: [UInt8])?] = []
         for (position, request) in requests.enumerated() {
             do {
                 try request.validate()
-                let finding = try TextPolicy.check(request.narrative, field: "narrative",
-                                                   strict: settings.strictTextPolicy)
+                let finding = try TextPolicy.check(request.narrative, field: "narrative", strict: strict)
                 warnings.append(finding.map { [$0] } ?? [])
                 indexes.append(try request.contact.map { try cipher.blindIndex(ContactHandle.normalize($0)) })
             } catch {

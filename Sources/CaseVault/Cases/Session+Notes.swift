@@ -21,7 +21,7 @@ extension Session {
         guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw CaseVaultError(.invalidInput, "the note is empty; write its text in the file you pass")
         }
-        let finding = try TextPolicy.check(text, field: "note", strict: settings.strictTextPolicy)
+        let finding = try TextPolicy.check(text, field: "note", strict: try refreshSettings().strictTextPolicy)
         let intakeKey = try keys.compartment(.intake, for: "write notes")
         let statsKey = try keys.compartment(.stats, for: "write notes")
         let legalPublic = try keys.publicKey(.legal)

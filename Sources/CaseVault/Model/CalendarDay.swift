@@ -26,6 +26,7 @@ public struct CalendarDay: Hashable, Sendable, Comparable, CustomStringConvertib
     public init(parsing text: String) throws {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+              parts.allSatisfy(\.isASCIIDigits),
               let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]) else {
             throw CaseVaultError(.invalidInput, "invalid date '\(text)'; use YYYY-MM-DD")
         }
@@ -92,7 +93,7 @@ public struct YearMonth: Hashable, Sendable, Comparable, CustomStringConvertible
     /// - Throws: ``CaseVaultError`` (`invalidInput`).
     public init(parsing text: String) throws {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 2, parts[0].count == 4, parts[1].count == 2,
+        guard parts.count == 2, parts[0].count == 4, parts[1].count == 2, parts.allSatisfy(\.isASCIIDigits),
               let year = Int(parts[0]), let month = Int(parts[1]), (1900...9999).contains(year),
               (1...12).contains(month) else {
             throw CaseVaultError(.invalidInput, "invalid month '\(text)'; use YYYY-MM")
@@ -109,4 +110,9 @@ public struct YearMonth: Hashable, Sendable, Comparable, CustomStringConvertible
     public var description: String { "\(CalendarDay.digits(year, 4))-\(CalendarDay.digits(month, 2))" }
 
     public static func < (lhs: YearMonth, rhs: YearMonth) -> Bool { (lhs.year, lhs.month) < (rhs.year, rhs.month) }
+}
+
+extension Substring {
+    /// Only the digits 0-9 (`Int("+9")` would also accept a sign).
+    var isASCIIDigits: Bool { utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) } }
 }

@@ -30,7 +30,8 @@ public final class Session {
 
     /// Drops a compartment key from this session, for least privilege (for example before
     /// handing the machine to someone else while a session is open). Data under that key
-    /// becomes unreadable to the session: operations fail, they never come back empty.
+    /// becomes unreadable to the session: operations that need it fail rather than come back
+    /// empty, and legal notes are left out of cases exactly as for a coordinator.
     public func relinquish(_ compartment: Compartment) {
         keys.remove(KeyName(rawValue: compartment.rawValue)!)  // compartments are key names
     }
@@ -91,6 +92,18 @@ public final class Session {
     }
 
     // MARK: - Settings
+
+    /// Re-reads and verifies the settings, so a session open for a while follows an admin's change
+    /// (a strict text policy switched on applies at once).
+    func refreshSettings() throws -> VaultSettings {
+        let row = try vault.read("read the vault settings") { db in
+            try Row.fetchOne(db, sql: "SELECT settings, settings_signature FROM vault WHERE id = 1")
+        }
+        guard let row else { throw CaseVaultError(.integrity, "the vault settings are missing; the file is damaged") }
+        let current = try VaultSettings(verifying: row, vaultID: keys.vaultID, rootPublicKey: keys.rootPublicKey)
+        settings = current
+        return current
+    }
 
     /// Changes the vault's settings, signed with the root key (admins only).
     ///

@@ -34,11 +34,19 @@ public final class Vault: Sendable {
         guard !FileManager.default.fileExists(atPath: path) else {
             throw CaseVaultError(.alreadyExists, "a file already exists at \(path); choose another path")
         }
-        let database = try storage("create the vault at \(path)") {
-            try DatabasePool(path: path, configuration: Schema.configuration())
+        // Only the owner may read the file; SQLite gives the WAL and shm files the same mode, so
+        // the file is made before SQLite opens it.
+        guard FileManager.default.createFile(atPath: path, contents: nil,
+                                             attributes: [.posixPermissions: 0o600]) else {
+            throw CaseVaultError(.storage, "cannot create \(path); check that its folder exists and is writable")
         }
-        // Only the owner may read the file; SQLite gives the WAL and shm files the same mode.
-        try? FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+        let database: DatabasePool
+        do {
+            database = try DatabasePool(path: path, configuration: Schema.configuration())
+        } catch {
+            try? FileManager.default.removeItem(atPath: path)
+            throw translate(error, doing: "create the vault at \(path)")
+        }
         let vaultID = Random.bytes(count: 16)
         let rootSeed = SecureBytes.random(count: SigningKeyPair.seedLength)
         let root = SigningKeyPair(seed: rootSeed)
@@ -161,13 +169,7 @@ public final class Vault: Sendable {
               user.boxPublicKey == keys.box.publicKey, user.signPublicKey == keys.signing.publicKey else {
             throw CaseVaultError(.integrity, "the user record of \(name) does not verify; the file was tampered with")
         }
-        let settingsBytes = [UInt8](vaultRow["settings"] as Data)
-        guard Ed25519.isValid(signature: [UInt8](vaultRow["settings_signature"] as Data),
-                              message: VaultSettings.message(vaultID: vaultID, encoded: settingsBytes),
-                              publicKey: pinnedRoot),
-              let settings = try? VaultSettings(encoded: settingsBytes) else {
-            throw CaseVaultError(.integrity, "the vault settings do not verify; the file was tampered with")
-        }
+        let settings = try VaultSettings(verifying: vaultRow, vaultID: vaultID, rootPublicKey: pinnedRoot)
         try read("unlock") { db in
             for row in try Row.fetchAll(db, sql: "SELECT * FROM grants WHERE user_id = ?",
                                         arguments: [Data(user.id.bytes)]) {

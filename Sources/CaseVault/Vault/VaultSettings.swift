@@ -1,3 +1,5 @@
+import Foundation
+import GRDB
 import SodiumKit
 
 /// Vault-wide settings, stored in the vault and signed by an admin with the root key.
@@ -32,6 +34,18 @@ public struct VaultSettings: Hashable, Sendable {
         keepContactAfterClose = try reader.u8() == 1
         timeZone = try reader.string()
         try reader.finish()
+    }
+
+    /// Reads the settings from the `vault` row, checking the root signature.
+    init(verifying row: Row, vaultID: [UInt8], rootPublicKey: [UInt8]) throws {
+        let encoded = [UInt8](row["settings"] as Data)
+        guard Ed25519.isValid(signature: [UInt8](row["settings_signature"] as Data),
+                              message: VaultSettings.message(vaultID: vaultID, encoded: encoded),
+                              publicKey: rootPublicKey),
+              let settings = try? VaultSettings(encoded: encoded) else {
+            throw CaseVaultError(.integrity, "the vault settings do not verify; the file was tampered with")
+        }
+        self = settings
     }
 
     static func message(vaultID: [UInt8], encoded: [UInt8]) -> [UInt8] {

@@ -28,14 +28,16 @@ final class TemporaryDirectory {
 final class VaultFixture {
     static let adminName = "lead-admin"
 
-    let directory: TemporaryDirectory
     let path: String
     let vault: Vault
     let recoveryCode: RecoveryCode
     let admin: Session
+    /// Declared last so it is released last, after the sessions and the vault closed the file.
+    let directory: TemporaryDirectory
 
     init() throws {
-        directory = try TemporaryDirectory()
+        let directory = try TemporaryDirectory()
+        self.directory = directory
         path = directory.path("vault.casevault")
         let created = try Vault.create(at: path, admin: VaultFixture.adminName,
                                        passphrase: VaultFixture.passphrase(for: VaultFixture.adminName),
@@ -56,6 +58,11 @@ final class VaultFixture {
     func addUser(_ name: String, _ role: Role) throws -> Session {
         try admin.addUser(name: name, role: role, passphrase: VaultFixture.passphrase(for: name), kdf: .interactive)
         return try unlock(name)
+    }
+
+    /// Adds a user with `role` (by the admin) without unlocking them.
+    func register(_ name: String, _ role: Role) throws {
+        try admin.addUser(name: name, role: role, passphrase: VaultFixture.passphrase(for: name), kdf: .interactive)
     }
 
     /// A new session for an existing user, with their own passphrase.
@@ -111,7 +118,9 @@ final class VaultFixture {
     }
 
     func userID(_ name: String) throws -> Data {
-        let id = try inspect { db in try Data.fetchOne(db, sql: "SELECT id FROM users WHERE name = ?", arguments: [name]) }
+        let id = try inspect { db in
+            try Data.fetchOne(db, sql: "SELECT id FROM users WHERE name = ?", arguments: [name])
+        }
         return try #require(id, "no user \(name)")
     }
 }

@@ -85,7 +85,7 @@ public final class Session {
         try UserRecord.validate(name: name)
         try vault.write(action: "add user \(name)") { db in
             let record = try UserProvisioning(vaultID: keys.vaultID, root: root)
-                .create(db, name: name, role: newRole, passphrase: passphrase, profile: kdf, grants: grants)
+                .create(db, name: name, role: newRole, passphrase: passphrase, profile: kdf, grants: grants).record
             try AuditLog.append(db, keys: keys, action: "user-added", detail: "\(name) as \(newRole)",
                                 ciphertexts: [record.certificate])
         }

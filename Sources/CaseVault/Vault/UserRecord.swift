@@ -86,8 +86,10 @@ struct UserProvisioning {
     let vaultID: [UInt8]
     let root: SigningKeyPair
 
+    /// Creates the user; returns their record and their new key pairs.
     func create(_ db: Database, name: String, role: Role, passphrase: SecureBytes, profile: KDFProfile,
-                grants: [(KeyName, UInt32, SecureBytes)], recoveryCode: RecoveryCode? = nil) throws -> UserRecord {
+                grants: [(KeyName, UInt32, SecureBytes)],
+                recoveryCode: RecoveryCode? = nil) throws -> (record: UserRecord, box: BoxKeyPair, signing: SigningKeyPair) {
         try UserRecord.validate(name: name)
         guard try UserRecord.fetch(db, name: name) == nil else {
             throw CaseVaultError(.alreadyExists, "a user named \(name) already exists; choose another name")
@@ -115,7 +117,7 @@ struct UserProvisioning {
         for (name, version, secret) in grants {
             try grant(db, name, version: version, secret: secret, to: record)
         }
-        return record
+        return (record, box, signing)
     }
 
     func grant(_ db: Database, _ name: KeyName, version: UInt32, secret: SecureBytes, to user: UserRecord) throws {

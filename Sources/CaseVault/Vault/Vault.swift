@@ -63,6 +63,7 @@ public final class Vault: Sendable {
                     arguments: [Schema.formatVersion, Data(vaultID), Data(root.publicKey), Data(settings.encoded),
                                 Data(root.sign(VaultSettings.message(vaultID: vaultID, encoded: settings.encoded)))])
                 var grants: [(KeyName, UInt32, SecureBytes)] = [(.root, 1, rootSeed)]
+                var auditPublicKey: [UInt8] = []
                 for compartment in Compartment.allCases {
                     let secret = SecureBytes.random(count: 32)
                     let key = CompartmentKey(version: 1, secret: secret)
@@ -73,19 +74,21 @@ public final class Vault: Sendable {
                                         vaultID: vaultID, compartment: compartment, version: 1,
                                         key: key.box.publicKey)))])
                     grants.append((KeyName(rawValue: compartment.rawValue)!, 1, secret))  // same spellings
+                    if compartment == .audit { auditPublicKey = key.box.publicKey }
                 }
                 grants.append((.index, 1, SecureBytes.random(count: 32)))
                 let provisioning = UserProvisioning(vaultID: vaultID, root: root)
-                _ = try provisioning.create(db, name: admin, role: .admin, passphrase: passphrase, profile: kdf,
-                                            grants: grants, recoveryCode: recoveryCode)
+                let first = try provisioning.create(db, name: admin, role: .admin, passphrase: passphrase,
+                                                    profile: kdf, grants: grants, recoveryCode: recoveryCode)
+                // The first audit entry commits with everything it records.
+                let keys = KeyRing(vaultID: vaultID, userID: first.record.id, box: first.box, signing: first.signing,
+                                   rootPublicKey: root.publicKey)
+                keys.installPublicKey(.audit, version: 1, key: auditPublicKey)
+                try AuditLog.append(db, keys: keys, action: "vault-created", detail: "admin \(admin)",
+                                    ciphertexts: [first.record.certificate])
             }
-            let vault = Vault(path: path, database: database, vaultID: vaultID)
-            let session = try vault.unlock(user: admin, passphrase: passphrase)
-            try vault.write(action: "create the vault") { db in
-                try AuditLog.append(db, keys: session.keys, action: "vault-created", detail: "admin \(admin)",
-                                    ciphertexts: [])
-            }
-            return VaultCreation(vault: vault, recoveryCode: recoveryCode)
+            return VaultCreation(vault: Vault(path: path, database: database, vaultID: vaultID),
+                                 recoveryCode: recoveryCode)
         } catch {
             try? database.close()
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }

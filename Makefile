@@ -20,7 +20,7 @@ demo: deps
 	$(SWIFT) run casevault demo
 
 test: deps
-	$(SWIFT) test
+	$(SWIFT) test --disable-xctest
 
 clean:
 	rm -rf .build

@@ -24,6 +24,8 @@ public struct CaseVaultError: Error, Equatable, Sendable, CustomStringConvertibl
         public static let unsupportedFormat = Code(rawValue: "unsupported-format")
         /// Another writer changed the record at the same time; nothing was written.
         public static let conflict = Code(rawValue: "conflict")
+        /// The workflow refused an event: wrong role, wrong state, or something it requires is missing.
+        public static let refused = Code(rawValue: "refused")
         /// The database could not be read or written.
         public static let storage = Code(rawValue: "storage")
         public var description: String { rawValue }
@@ -35,12 +37,23 @@ public struct CaseVaultError: Error, Equatable, Sendable, CustomStringConvertibl
     public let message: String
     /// The case concerned, for integrity and not-found errors about a case.
     public let caseID: CaseID?
+    /// Why the workflow refused, for `refused` errors from ``WorkflowRefusal``.
+    public let refusal: WorkflowRefusal?
 
     /// Creates an error; `message` must contain nothing secret.
     public init(_ code: Code, _ message: String, caseID: CaseID? = nil) {
         self.code = code
         self.message = message
         self.caseID = caseID
+        self.refusal = nil
+    }
+
+    /// Wraps a workflow refusal.
+    public init(_ refusal: WorkflowRefusal, caseID: CaseID? = nil) {
+        code = .refused
+        message = caseID.map { "case \($0): \(refusal)" } ?? refusal.description
+        self.caseID = caseID
+        self.refusal = refusal
     }
 
     public var description: String { message }

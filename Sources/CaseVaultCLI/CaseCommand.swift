@@ -7,7 +7,7 @@ import SodiumKit
 struct CaseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "case", abstract: "Log, list, show and annotate cases.",
-        subcommands: [New.self, Import.self, List.self, Show.self, Note.self])
+        subcommands: [New.self, Import.self, List.self, Show.self, Note.self, Event.self])
 
     struct New: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -184,6 +184,9 @@ struct CaseCommand: ParsableCommand {
             for entry in record.history {
                 Console.out("    \(entry.at)  \(entry.event) -> \(entry.to) by \(entry.actor)"
                             + (entry.note.map { ": \($0)" } ?? ""))
+            }
+            for referral in record.referrals {
+                Console.out("  referral   to \(referral.partner): \(referral.status.rawValue), sent \(referral.sentAt)")
             }
             if !record.notes.isEmpty {
                 Console.out("  notes")

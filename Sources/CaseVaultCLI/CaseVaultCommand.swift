@@ -12,7 +12,8 @@ struct CaseVaultCommand: ParsableCommand {
             Sensitive text (contacts, narratives, notes) is read from files or standard input, never from \
             options. Exit status: 0 success, 1 refused or failed, 2 usage error.
             """,
-        subcommands: [InitCommand.self, UserCommand.self, CaseCommand.self, SettingsCommand.self, DemoCommand.self])
+        subcommands: [InitCommand.self, UserCommand.self, CaseCommand.self, PartnerCommand.self, ReferralCommand.self,
+                      WorkflowCommand.self, SettingsCommand.self, DemoCommand.self])
 
     /// Runs the command and maps every failure to one line on stderr and the exit status of the contract.
     static func main() {

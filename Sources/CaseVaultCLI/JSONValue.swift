@@ -94,7 +94,12 @@ enum CaseJSON {
                          ("to", .string(entry.to.rawValue)), ("actor", .string(entry.actor)),
                          ("at", .string(entry.at)), ("note", .optional(entry.note))])
             })),
-            ("referrals", .array([])),
+            ("referrals", .array(record.referrals.map { referral in
+                .object([("partner", .string(referral.partner)), ("status", .string(referral.status.rawValue)),
+                         ("consent", .bool(referral.consent)), ("sent", .string(referral.sentAt)),
+                         ("accepted", .optional(referral.acceptedAt)), ("declined", .optional(referral.declinedAt)),
+                         ("completed", .optional(referral.completedAt))])
+            })),
         ])
     }
 }

@@ -165,25 +165,65 @@ struct StatsRecord: Equatable {
     }
 }
 
-/// One entry of a case's history after creation: a note now, workflow transitions later.
+/// The facts of a workflow transition, kept inside its history entry.
+struct TransitionRecord: Equatable {
+    let event: WorkflowEvent
+    let from: CaseState
+    let to: CaseState
+    let outcome: Outcome?
+    let assignee: UserID?
+    let partner: String?
+    let consent: Bool
+}
+
+/// One entry of a case's history after creation: a note or a workflow transition.
 /// Every entry is signed by its author (see ``EntryRecord/signedMessage``).
 struct EntryRecord {
-    enum Kind: UInt8 { case note = 1 }
+    enum Kind: UInt8 { case note = 1, transition = 2 }
 
     let kind: Kind
     let compartment: Compartment
     let author: UserID
     let at: Int64
+    /// The note's text, or the transition's note (empty when none was given).
     let text: String
+    let transition: TransitionRecord?
+
+    init(note text: String, compartment: Compartment, author: UserID, at: Int64) {
+        kind = .note
+        self.compartment = compartment
+        self.author = author
+        self.at = at
+        self.text = text
+        transition = nil
+    }
+
+    init(transition: TransitionRecord, note: String?, author: UserID, at: Int64) {
+        kind = .transition
+        compartment = .intake
+        self.author = author
+        self.at = at
+        text = note ?? ""
+        self.transition = transition
+    }
 
     var payload: [UInt8] {
-        var writer = RecordWriter(capacity: 64 + text.utf8.count)
+        var writer = RecordWriter(capacity: 96 + text.utf8.count)
         writer.u8(1)
         writer.u8(kind.rawValue)
         writer.u8(compartment.code)
         writer.field(author.bytes)
         writer.i64(at)
         writer.field(text)
+        if let transition {
+            writer.u8(transition.event.code)
+            writer.u8(transition.from.code)
+            writer.u8(transition.to.code)
+            writer.optionalField(transition.outcome.map { [$0.code] })
+            writer.optionalField(transition.assignee?.bytes)
+            writer.optionalField(transition.partner.map { Array($0.utf8) })
+            writer.u8(transition.consent ? 1 : 0)
+        }
         return writer.bytes
     }
 
@@ -206,8 +246,31 @@ struct EntryRecord {
         let author = UserID(bytes: try reader.field())
         let at = try reader.i64()
         let text = try reader.string()
+        let record: EntryRecord
+        switch kind {
+        case .note:
+            record = EntryRecord(note: text, compartment: compartment, author: author, at: at)
+        case .transition:
+            let event = try WorkflowEvent.decode(try reader.u8())
+            let from = try CaseState.decode(try reader.u8())
+            let to = try CaseState.decode(try reader.u8())
+            let outcome = try reader.optionalField().map { bytes -> Outcome in
+                guard bytes.count == 1 else { throw RecordDecodingError() }
+                return try Outcome.decode(bytes[0])
+            }
+            let assignee = try reader.optionalField().map(UserID.init(bytes:))
+            let partner = try reader.optionalField().map { bytes -> String in
+                guard let name = String(validating: bytes, as: UTF8.self) else { throw RecordDecodingError() }
+                return name
+            }
+            let consent = try reader.u8() == 1
+            guard compartment == .intake else { throw RecordDecodingError() }
+            record = EntryRecord(transition: TransitionRecord(event: event, from: from, to: to, outcome: outcome,
+                                                              assignee: assignee, partner: partner, consent: consent),
+                                 note: text.isEmpty ? nil : text, author: author, at: at)
+        }
         try reader.finish()
-        return (EntryRecord(kind: kind, compartment: compartment, author: author, at: at, text: text), payload, signature)
+        return (record, payload, signature)
     }
 
     /// What the author signs: the case, the entry's version, kind and compartment, the hash of

@@ -85,6 +85,8 @@ public struct CaseRecord: Hashable, Sendable {
     public let notes: [CaseNote]
     /// The history, starting with the creation (`intake`).
     public let history: [HistoryEntry]
+    /// The referrals, oldest first, as the signed history records them.
+    public let referrals: [Referral]
     /// The record version (creation is 1; every note or transition adds one).
     public let version: Int
 }

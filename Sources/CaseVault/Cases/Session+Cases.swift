@@ -102,8 +102,9 @@ extension Session {
                                              keyVersion: keyVersion)
         func name(_ user: UserID) -> String { users[user]?.name ?? "unknown user" }
 
-        let history = [HistoryEntry(event: "intake", from: nil, to: .intake, actor: name(content.createdBy),
+        var history = [HistoryEntry(event: "intake", from: nil, to: .intake, actor: name(content.createdBy),
                                     at: Clock.iso8601(content.createdAt), note: nil)]
+        var replay = HistoryReplay()
         var notes: [CaseNote] = []
         var expectedVersion = CaseCipher.creationVersion + 1
         var previous = contentBox
@@ -124,8 +125,17 @@ extension Session {
                                       publicKey: author.signPublicKey) else {
                     throw CaseVaultError.integrity(id, "entry \(entryVersion) has no valid signature")
                 }
-                if record.kind == .note {
-                    notes.append(CaseNote(text: record.text, author: author.name, at: Clock.iso8601(record.at),
+                let at = Clock.iso8601(record.at)
+                if let transition = record.transition {
+                    let note = record.text.isEmpty ? nil : record.text
+                    guard replay.apply(transition, by: author.id, role: author.role, note: note, at: at) else {
+                        throw CaseVaultError.integrity(id, "entry \(entryVersion) is a transition its signer's role "
+                                                       + "may not make from that state")
+                    }
+                    history.append(HistoryEntry(event: transition.event.rawValue, from: transition.from,
+                                                to: transition.to, actor: author.name, at: at, note: note))
+                } else {
+                    notes.append(CaseNote(text: record.text, author: author.name, at: at,
                                           compartment: record.compartment))
                 }
             }
@@ -133,8 +143,12 @@ extension Session {
             expectedVersion += 1
         }
         guard expectedVersion == version + 1 else { throw CaseVaultError.integrity(id, "history is incomplete") }
-        return CaseRecord(id: id, request: request, state: summary.state, assignee: summary.assignee.map(name),
-                          outcome: summary.outcome, notes: notes, history: history, version: Int(version))
+        guard summary.state == replay.state, summary.outcome == replay.outcome, summary.assignee == replay.assignee else {
+            throw CaseVaultError.integrity(id, "its summary does not match its signed history")
+        }
+        return CaseRecord(id: id, request: request, state: replay.state, assignee: replay.assignee.map(name),
+                          outcome: replay.outcome, notes: notes, history: history, referrals: replay.referrals,
+                          version: Int(version))
     }
 
     /// Decrypts one history entry; `nil` when it is a legal note and the session holds no legal

@@ -85,6 +85,16 @@ enum Schema {
                 );
                 """)
         }
+        migrator.registerMigration("v2-partners") { db in
+            try db.execute(sql: """
+                CREATE TABLE partners (
+                    name TEXT PRIMARY KEY,
+                    services TEXT NOT NULL,
+                    box_public_key BLOB,
+                    signature BLOB NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 

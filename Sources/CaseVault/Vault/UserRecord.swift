@@ -71,12 +71,13 @@ struct UserRecord {
             arguments: [Data(id.bytes), name, role.rawValue, Data(boxPublicKey), Data(signPublicKey), Data(certificate)])
     }
 
-    /// Checks a proposed user name: 1 to 64 letters, digits, `.`, `-` or `_`.
-    static func validate(name: String) throws {
+    /// Checks a proposed user (or partner) name: 1 to 64 letters, digits, `.`, `-` or `_`.
+    static func validate(name: String, what: String = "user name") throws {
         let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: ".-_"))
         guard (1...64).contains(name.count), name.unicodeScalars.allSatisfy(allowed.contains) else {
+            let hint = what == "user name" ? " (a pseudonym)" : ""
             throw CaseVaultError(.invalidInput,
-                                 "invalid user name '\(name)'; use 1 to 64 letters, digits, '.', '-' or '_' (a pseudonym)")
+                                 "invalid \(what) '\(name)'; use 1 to 64 letters, digits, '.', '-' or '_'\(hint)")
         }
     }
 }

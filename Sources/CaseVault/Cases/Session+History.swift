@@ -1,0 +1,170 @@
+import Foundation
+import GRDB
+import SodiumKit
+
+extension Session {
+    /// Adds a signed note to a case.
+    ///
+    /// An `intake` note is readable by everyone who reads the case. A `legal` note is
+    /// encrypted under its own random key sealed to the legal compartment's public key, so
+    /// anyone with the case can write one but only lawyers and admins can read it, never the
+    /// coordinator who wrote it.
+    /// - Returns: identifying details found in the text (a warning).
+    /// - Throws: ``CaseVaultError`` (`permissionDenied` for auditors, `notFound`, `integrity`,
+    ///   `identifyingText` under a strict policy, `conflict` after a concurrent change).
+    @discardableResult
+    public func addNote(to id: CaseID, text: String, compartment: Compartment = .intake) throws -> [TextFinding] {
+        try require([.coordinator, .lawyer, .admin], to: "write notes")
+        guard compartment == .intake || compartment == .legal else {
+            throw CaseVaultError(.invalidInput, "notes go in the intake or the legal compartment")
+        }
+        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw CaseVaultError(.invalidInput, "the note is empty; write its text in the file you pass")
+        }
+        let finding = try TextPolicy.check(text, field: "note", strict: try refreshSettings().strictTextPolicy)
+        let users = try verifiedUsers()
+        try vault.write(action: "add a note to case \(id)") { db in
+            let current = try readCase(db, id, users: users)
+            let entry = EntryRecord(note: text, compartment: compartment, author: keys.userID, at: Clock.nowSeconds())
+            try appendEntry(db, entry, to: current, audit: "note-added", detail: compartment.rawValue) { _, _ in }
+        }
+        return [finding].compactMap { $0 }
+    }
+
+    /// Fires a workflow event on a case: the workflow decides (DESIGN.md §5), and the
+    /// transition, signed by this user, is stored with the case and its audit entry in one
+    /// transaction.
+    ///
+    /// `close` erases the contact handle and its blind index (crypto-shredding its key) unless the
+    /// vault keeps contacts after close.
+    /// - Returns: the case as it is after the event.
+    /// - Throws: ``CaseVaultError`` with code `refused` and a ``WorkflowRefusal`` (wrong role,
+    ///   wrong state, a missing note, partner, consent, outcome or assignee); `notFound` for an
+    ///   unknown case, partner or assignee; `integrity`; `identifyingText` for the note under a
+    ///   strict policy.
+    @discardableResult
+    public func perform(_ event: WorkflowEvent, on id: CaseID, with inputs: WorkflowInputs = WorkflowInputs()) throws
+        -> CaseRecord {
+        _ = try keys.compartment(.intake, for: "move cases through the workflow")
+        let strict = try refreshSettings().strictTextPolicy
+        _ = try TextPolicy.check(inputs.note, field: "note", strict: strict)
+        let users = try verifiedUsers()
+        let partners = inputs.partner == nil ? [] : try self.partners()
+        let keepContact = settings.keepContactAfterClose
+        let closing = try vault.write(action: "\(event) case \(id)") { db -> Bool in
+            let current = try readCase(db, id, users: users)
+            let to: CaseState
+            switch Workflow.decide(event, from: current.state, by: role, with: inputs) {
+            case .success(let state): to = state
+            case .failure(let refusal): throw CaseVaultError(refusal, caseID: id)
+            }
+            var assignee: UserID?
+            if event == .reassign, let name = inputs.assignee {
+                guard let user = users.values.first(where: { $0.name == name }) else {
+                    throw CaseVaultError(.notFound, "no user named \(name) in this vault; check --assignee")
+                }
+                guard user.role == .lawyer else {
+                    throw CaseVaultError(.refused, "\(name) is a \(user.role), not a lawyer; cases are assigned to lawyers")
+                }
+                assignee = user.id
+            }
+            var partner: String?
+            if event == .refer, let name = inputs.partner {
+                guard partners.contains(where: { $0.name == name }) else {
+                    throw CaseVaultError(.notFound, "no partner named \(name); 'casevault partner list' shows them")
+                }
+                partner = name
+            }
+            let transition = TransitionRecord(
+                event: event, from: current.state, to: to, outcome: event == .close ? inputs.outcome : nil,
+                assignee: assignee, partner: partner, consent: event == .refer && inputs.consent)
+            let entry = EntryRecord(transition: transition, note: inputs.note, author: keys.userID,
+                                    at: Clock.nowSeconds())
+            let erase = event == .close && !keepContact
+            try appendEntry(db, entry, to: current, audit: "event-\(event)", detail: "\(current.state) -> \(to)",
+                            eraseContact: erase) { summary, stats in
+                HistoryReplay.apply(transition, by: keys.userID, to: &summary)
+                stats.state = summary.state
+                stats.outcome = summary.outcome
+            }
+            return erase
+        }
+        if closing {
+            // Move the erased contact's pages out of the WAL, whose old frames still hold them.
+            _ = try? vault.database.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+        }
+        return try self.case(id)
+    }
+
+    /// Appends a signed entry to a verified case inside the current transaction: bumps the
+    /// record version (compare-and-swap), re-encrypts the summary and stats row as `update`
+    /// changes them, optionally erases the contact, and writes the audit entry.
+    func appendEntry(_ db: Database, _ entry: EntryRecord, to current: CaseRecord, audit action: String,
+                     detail: String, eraseContact: Bool = false,
+                     update: (inout SummaryRecord, inout StatsRecord) -> Void) throws {
+        let id = current.id
+        let intakeKey = try keys.compartment(.intake, for: "write to cases")
+        let statsKey = try keys.compartment(.stats, for: "write to cases")
+        let cipher = self.cipher
+        let row = try Row.fetchOne(db, sql: "SELECT * FROM cases WHERE id = ?", arguments: [Data(id.bytes)])!  // read just now
+        let version = UInt64(current.version)
+        let next = version + 1
+        let contentBox = [UInt8](row["content"] as Data)
+        let previous = try Data.fetchOne(
+            db, sql: "SELECT body FROM case_entries WHERE case_id = ? ORDER BY version DESC LIMIT 1",
+            arguments: [Data(id.bytes)]).map { [UInt8]($0) } ?? contentBox
+        let payload = entry.payload
+        let signature = keys.signing.sign(EntryRecord.signedMessage(
+            vaultID: keys.vaultID, caseID: id, version: next, kind: entry.kind, compartment: entry.compartment,
+            contentCiphertext: contentBox, previousCiphertext: previous, payload: payload))
+        let padded = Padding.pad(entry.body(signature: signature), blockSize: CaseCipher.longBlock)
+        let box: [UInt8]
+        var sealedKey: [UInt8]?
+        if entry.compartment == .legal {
+            let legal = try keys.publicKey(.legal)
+            keys.noteKey.randomize()
+            defer { keys.noteKey.zero() }
+            box = XChaCha20Poly1305.seal(padded, associatedData: CaseCipher.ad(
+                table: "case_entries", "body", id, version: next, .legal, keyID: "note", keyVersion: legal.version),
+                key: keys.noteKey)
+            sealedKey = AssociatedData.bigEndian32(legal.version) + (try SealedBox.seal(secret: keys.noteKey, to: legal.key))
+        } else {
+            try cipher.unwrap([UInt8](row["data_key"] as Data), column: "data_key", id: id,
+                              keyVersion: UInt32(row["key_version"] as Int64), into: keys.dataKey)
+            defer { keys.dataKey.zero() }
+            box = XChaCha20Poly1305.seal(padded, associatedData: CaseCipher.ad(
+                table: "case_entries", "body", id, version: next, .intake, keyID: "data",
+                keyVersion: CaseCipher.dataKeyVersion), key: keys.dataKey)
+        }
+        var summary = try cipher.openSummary([UInt8](row["summary"] as Data), id: id, version: version,
+                                             keyVersion: UInt32(row["key_version"] as Int64))
+        var stats = try cipher.openStats([UInt8](row["stats"] as Data), id: id, version: version,
+                                         keyVersion: UInt32(row["stats_key_version"] as Int64))
+        update(&summary, &stats)
+        let newSummary = cipher.sealSummary(summary, id: id, version: next, intake: intakeKey)
+        let newStats = cipher.sealStats(stats, id: id, version: next, key: statsKey)
+        try db.execute(sql: "INSERT INTO case_entries (case_id, version, sealed_key, body) VALUES (?, ?, ?, ?)",
+                       arguments: [Data(id.bytes), Int64(next), sealedKey.map { Data($0) }, Data(box)])
+        try db.execute(
+            sql: """
+                UPDATE cases SET version = ?, summary = ?, stats = ?, key_version = ?, stats_key_version = ?
+                WHERE id = ? AND version = ?
+                """,
+            arguments: [Int64(next), Data(newSummary), Data(newStats), Int64(intakeKey.version),
+                        Int64(statsKey.version), Data(id.bytes), Int64(version)])
+        guard db.changesCount == 1 else {
+            throw CaseVaultError(.conflict, "case \(id) changed while it was being written; try again")
+        }
+        if eraseContact {
+            // Crypto-shredding: the wrapped contact key goes with the ciphertext and the index.
+            try db.execute(
+                sql: """
+                    UPDATE cases SET contact_key = NULL, contact = NULL, blind_index = NULL, index_version = NULL
+                    WHERE id = ?
+                    """,
+                arguments: [Data(id.bytes)])
+        }
+        try AuditLog.append(db, keys: keys, action: action, caseIDs: [id], detail: detail,
+                            ciphertexts: [box, newSummary, newStats] + (sealedKey.map { [$0] } ?? []))
+    }
+}

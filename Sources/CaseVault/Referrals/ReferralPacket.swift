@@ -1,0 +1,189 @@
+import Foundation
+import GRDB
+import SodiumKit
+
+/// A field of a case that a lawyer may put in a referral packet.
+public enum PacketField: String, VocabularyValue {
+    case received, channel, region, district, service, situation, needs, urgency, deadline, contact, narrative
+}
+
+/// An opened referral packet, as the partner reads it.
+public struct OpenedReferralPacket: Hashable, Sendable {
+    /// The case the packet is about (the organisation's reference).
+    public let caseID: CaseID
+    /// The partner it was addressed to.
+    public let partner: String
+    /// The lawyer who signed it.
+    public let lawyer: String
+    /// When it was made (ISO 8601, UTC).
+    public let createdAt: String
+    /// The fields the lawyer chose to share, in the order chosen; `nil` values were not set.
+    public let fields: [PacketFieldValue]
+}
+
+/// One field of a referral packet.
+public struct PacketFieldValue: Hashable, Sendable {
+    /// Which field.
+    public let field: PacketField
+    /// Its value, or `nil` when the case has none.
+    public let value: String?
+}
+
+/// Referral packets: only the fields a lawyer selects, signed by the lawyer (whose certificate,
+/// signed by the organisation's root key, travels with it) and sealed to the partner's X25519
+/// key with `crypto_box_seal`.
+///
+/// The file is `CASEVAULT-REFERRAL-1\n` followed by the sealed box. Inside: the vault id, the
+/// recipient's public key and name, the case id, the lawyer's certificate, the time, the fields
+/// and the lawyer's Ed25519 signature over all of it.
+public enum ReferralPacket {
+    static let magic = Array("CASEVAULT-REFERRAL-1\n".utf8)
+
+    /// Generates a partner's key pair (the partner's side: `casevault referral keygen`).
+    public static func generatePartnerKeyPair() -> BoxKeyPair { BoxKeyPair.generate() }
+
+    /// Opens and verifies a packet with the partner's secret key and the organisation's public
+    /// (root) key.
+    ///
+    /// - Throws: ``CaseVaultError`` (`integrity`) for a packet addressed to another key, changed
+    ///   in any byte, or whose signature or signer's certificate does not verify.
+    public static func open(_ file: [UInt8], partnerSecretKey: SecureBytes,
+                            organisationKey: [UInt8]) throws -> OpenedReferralPacket {
+        guard file.starts(with: magic) else {
+            throw CaseVaultError(.invalidInput, "this is not a CaseVault referral packet")
+        }
+        let keyPair: BoxKeyPair
+        do { keyPair = try BoxKeyPair(secretKey: partnerSecretKey) } catch {
+            throw CaseVaultError(.invalidInput, "the partner key file does not hold a 32-byte secret key")
+        }
+        guard let plaintext = try? SealedBox.open(Array(file.dropFirst(magic.count)), with: keyPair) else {
+            throw CaseVaultError(.integrity, "the packet does not open with this key: it is addressed to another "
+                                 + "partner, or it was changed")
+        }
+        do {
+            var reader = RecordReader(plaintext)
+            let signed = try reader.field()
+            let signature = try reader.field()
+            try reader.finish()
+            var body = RecordReader(signed)
+            guard try body.u8() == 1 else { throw RecordDecodingError() }
+            let vaultID = try body.field()
+            let recipient = try body.field()
+            let partner = try body.string()
+            let caseID = try CaseID(storedBytes: try body.field())
+            let lawyer = UserRecord(id: UserID(bytes: try body.field()), name: try body.string(),
+                                    role: try Role.decode(try body.u8()), boxPublicKey: try body.field(),
+                                    signPublicKey: try body.field(), certificate: try body.field())
+            let createdAt = try body.i64()
+            var fields: [PacketFieldValue] = []
+            for _ in 0..<(try body.u32()) {
+                let field = try PacketField.decode(try body.u8())
+                let value = try body.optionalField().map { String(decoding: $0, as: UTF8.self) }
+                fields.append(PacketFieldValue(field: field, value: value))
+            }
+            try body.finish()
+            guard recipient == keyPair.publicKey else {
+                throw CaseVaultError(.integrity, "the packet names another recipient; it was re-addressed")
+            }
+            guard lawyer.isCertified(vaultID: vaultID, rootPublicKey: organisationKey),
+                  lawyer.role == .lawyer || lawyer.role == .admin else {
+                throw CaseVaultError(.integrity, "the signer is not certified by this organisation key; "
+                                     + "check --org-key")
+            }
+            guard Ed25519.isValid(signature: signature, message: signedMessage(vaultID: vaultID, body: signed),
+                                  publicKey: lawyer.signPublicKey) else {
+                throw CaseVaultError(.integrity, "the packet's signature does not verify; it was changed")
+            }
+            return OpenedReferralPacket(caseID: caseID, partner: partner, lawyer: lawyer.name,
+                                        createdAt: Clock.iso8601(createdAt), fields: fields)
+        } catch is RecordDecodingError {
+            throw CaseVaultError(.integrity, "the packet does not decode; it was changed")
+        }
+    }
+
+    static func signedMessage(vaultID: [UInt8], body: [UInt8]) -> [UInt8] {
+        SignedMessage.make("referral-packet", vaultID: vaultID, [body])
+    }
+}
+
+extension Session {
+    /// The vault's organisation key (its root public key, base64 in the CLI): partners use it to
+    /// check referral packets.
+    public var organisationKey: [UInt8] { keys.rootPublicKey }
+
+    /// Writes a referral packet for a referred case: only `fields`, signed by this lawyer, sealed
+    /// to the public key of the partner the case is referred to. The disclosure is audited.
+    ///
+    /// - Throws: ``CaseVaultError`` (`permissionDenied` for roles other than lawyer and admin,
+    ///   `refused` when the case has no open referral, `invalidInput` when the partner has no
+    ///   public key or no field is chosen).
+    public func referralPacket(for id: CaseID, fields: [PacketField]) throws -> [UInt8] {
+        try require([.lawyer, .admin], to: "write referral packets")
+        guard !fields.isEmpty else { throw CaseVaultError(.invalidInput, "choose at least one field for the packet") }
+        let users = try verifiedUsers()
+        let partners = try self.partners()
+        return try vault.write(action: "write a referral packet for case \(id)") { db -> [UInt8] in
+            let record = try readCase(db, id, users: users)
+            guard record.state == .referred, let referral = record.referrals.last,
+                  referral.status == .sent || referral.status == .accepted else {
+                throw CaseVaultError(.refused, "case \(id) has no open referral; refer it to a partner first")
+            }
+            guard let partner = partners.first(where: { $0.name == referral.partner }),
+                  let recipient = partner.publicKey else {
+                throw CaseVaultError(.invalidInput, "partner \(referral.partner) has no public key; "
+                                     + "add one to send sealed packets")
+            }
+            guard let me = users[keys.userID] else {
+                throw CaseVaultError(.integrity, "this session's user record is missing")
+            }
+            var chosen: [PacketField] = []
+            for field in fields where !chosen.contains(field) { chosen.append(field) }
+            var body = RecordWriter(capacity: 512)
+            body.u8(1)
+            body.field(keys.vaultID)
+            body.field(recipient)
+            body.field(partner.name)
+            body.field(id.bytes)
+            body.field(me.id.bytes)
+            body.field(me.name)
+            body.u8(me.role.code)
+            body.field(me.boxPublicKey)
+            body.field(me.signPublicKey)
+            body.field(me.certificate)
+            body.i64(Clock.nowSeconds())
+            body.u32(UInt32(chosen.count))
+            for field in chosen {
+                body.u8(field.code)
+                body.optionalField(PacketFieldValue.value(of: field, in: record).map { Array($0.utf8) })
+            }
+            let signature = keys.signing.sign(ReferralPacket.signedMessage(vaultID: keys.vaultID, body: body.bytes))
+            var plaintext = RecordWriter(capacity: body.bytes.count + 80)
+            plaintext.field(body.bytes)
+            plaintext.field(signature)
+            let sealed = try SealedBox.seal(plaintext.bytes, to: recipient)
+            try AuditLog.append(db, keys: keys, action: "referral-packet", caseIDs: [id],
+                                detail: "to \(partner.name): " + chosen.map(\.rawValue).joined(separator: ","),
+                                ciphertexts: [sealed])
+            return ReferralPacket.magic + sealed
+        }
+    }
+}
+
+extension PacketFieldValue {
+    static func value(of field: PacketField, in record: CaseRecord) -> String? {
+        let request = record.request
+        switch field {
+        case .received: return request.received.description
+        case .channel: return request.channel.rawValue
+        case .region: return request.region.code
+        case .district: return request.region.district.rawValue
+        case .service: return request.service.rawValue
+        case .situation: return request.situation.rawValue
+        case .needs: return request.needs.sorted().map(\.rawValue).joined(separator: ",")
+        case .urgency: return request.urgency.rawValue
+        case .deadline: return request.deadline?.description
+        case .contact: return request.contact
+        case .narrative: return request.narrative
+        }
+    }
+}

@@ -76,11 +76,46 @@ struct DemoTour {
             for note in record.notes { say("    [\(note.compartment)] \(note.author): \(note.text)") }
         }
 
-        section("5. The listing as each role sees it")
+        section("5. Legal review, a request for information, a referral")
+        let partnerKeys = ReferralPacket.generatePartnerKeyPair()
+        try admin.addPartner(Partner(name: "SafeExit", services: [.exit, .legal], publicKey: partnerKeys.publicKey))
+        say("admin-olga registered the partner organisation 'SafeExit' with its public key.")
+        try coordinator.perform(.submit, on: urgent.id)
+        try lawyer.perform(.beginReview, on: urgent.id)
+        try lawyer.perform(.requestInfo, on: urgent.id, with: WorkflowInputs(note: "Ask for the date of the wound."))
+        let asked = try coordinator.case(urgent.id)
+        say("coord-anna sees the lawyer's request: '\(asked.history.last?.note ?? "")' (state \(asked.state)).")
+        try coordinator.perform(.submit, on: urgent.id, with: WorkflowInputs(note: "Wounded on 2 November."))
+        try lawyer.perform(.beginReview, on: urgent.id)
+        do {
+            try coordinator.perform(.refer, on: urgent.id, with: WorkflowInputs(partner: "SafeExit", consent: true))
+        } catch let error as CaseVaultError {
+            say("coord-anna tries to refer the case herself and is refused: \(error.message).")
+        }
+        try lawyer.perform(.refer, on: urgent.id, with: WorkflowInputs(partner: "SafeExit", consent: true))
+        let packet = try lawyer.referralPacket(for: urgent.id, fields: [.region, .situation, .needs, .contact])
+        let opened = try ReferralPacket.open(packet, partnerSecretKey: partnerKeys.exportSecretKey(),
+                                             organisationKey: lawyer.organisationKey)
+        say("lawyer-boris referred it to SafeExit with consent and sent a sealed packet of \(packet.count) bytes;")
+        say("SafeExit opens it and verifies boris's signature: "
+            + opened.fields.map { "\($0.field)=\($0.value ?? "-")" }.joined(separator: " "))
+        try lawyer.perform(.referralAccepted, on: urgent.id)
+        let closed = try lawyer.perform(.close, on: urgent.id, with: WorkflowInputs(outcome: .referralCompleted))
+        say("Closed with outcome \(closed.outcome); the referral is \(closed.referrals.last?.status.rawValue ?? "-"), "
+            + "and the contact handle is \(closed.request.contact == nil ? "erased" : "still there").")
+        try coordinator.perform(.close, on: again.id, with: WorkflowInputs(outcome: .duplicate))
+        say("coord-anna closed the repeat request as a duplicate. The history of the referred case:")
+        for entry in closed.history {
+            say("    \(entry.event) -> \(entry.to) by \(entry.actor)" + (entry.note.map { ": \($0)" } ?? ""))
+        }
+
+        section("6. The listing as each role sees it")
         for session in [coordinator, lawyer, admin] {
             let cases = try session.cases()
-            let critical = cases.filter { $0.urgency == .critical }.count
-            say("\(session.user) (\(session.role)): \(cases.count) cases, \(critical) critical. The first three:")
+            let critical = cases.filter { $0.urgency == .critical && $0.state != .closed }.count
+            let closedCount = cases.filter { $0.state == .closed }.count
+            say("\(session.user) (\(session.role)): \(cases.count) cases, \(closedCount) closed, \(critical) open and "
+                + "critical. The first three:")
             for item in cases.prefix(3) {
                 say("    \(item.id)  \(item.urgency)  deadline \(item.deadline?.description ?? "-")  "
                     + "\(item.region)  \(item.needs.map(\.rawValue).joined(separator: ","))")
@@ -93,7 +128,7 @@ struct DemoTour {
             say("auditor-vera (auditor) asks for the list and is refused: \(error.message).")
         }
 
-        section("6. What a seized file shows")
+        section("7. What a seized file shows")
         var bytes = Data()
         for suffix in ["", "-wal"] {
             bytes.append((try? Data(contentsOf: URL(fileURLWithPath: path + suffix))) ?? Data())

@@ -49,12 +49,16 @@ public struct WorkflowInputs: Hashable, Sendable {
 
     func has(_ requirement: WorkflowRequirement) -> Bool {
         switch requirement {
-        case .note: !(note ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
-        case .partner: !(partner ?? "").isEmpty
+        case .note: WorkflowInputs.isPresent(note)
+        case .partner: WorkflowInputs.isPresent(partner)
         case .consent: consent
         case .outcome: outcome != nil
-        case .assignee: !(assignee ?? "").isEmpty
+        case .assignee: WorkflowInputs.isPresent(assignee)
         }
+    }
+
+    private static func isPresent(_ text: String?) -> Bool {
+        !(text ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
     }
 }
 

@@ -50,6 +50,9 @@ extension CaseCommand {
             let note = try noteFile.map { try Console.readText($0, what: "note") }
             let record = try session.perform(event, on: id, with: WorkflowInputs(
                 note: note, partner: partner, consent: consent, outcome: outcome, assignee: assignee))
+            if let note, let finding = session.identifyingDetails(in: note, field: "note") {
+                Console.err("casevault: warning: \(finding)")
+            }
             if output.json {
                 Console.out(CaseJSON.record(record).rendered())
             } else {
@@ -147,17 +150,10 @@ struct ReferralCommand: ParsableCommand {
         var out: String
 
         func run() throws {
-            guard !FileManager.default.fileExists(atPath: out) else {
-                throw CaseVaultError(.alreadyExists, "\(out) already exists; choose another file")
-            }
             let pair = ReferralPacket.generatePartnerKeyPair()
             var secret = pair.exportSecretKey().revealBytes()
             defer { SecureBytes.wipe(&secret) }
-            let text = Data(secret).base64EncodedString() + "\n"
-            guard FileManager.default.createFile(atPath: out, contents: Data(text.utf8),
-                                                 attributes: [.posixPermissions: 0o600]) else {
-                throw CaseVaultError(.storage, "cannot write \(out); check the folder")
-            }
+            try Console.writeOwnerOnly(Data((Data(secret).base64EncodedString() + "\n").utf8), to: out)
             Console.out(Data(pair.publicKey).base64EncodedString())
         }
     }
@@ -184,10 +180,7 @@ struct ReferralCommand: ParsableCommand {
         func run() throws {
             let session = try vault.unlock()
             let packet = try session.referralPacket(for: id, fields: fields)
-            guard FileManager.default.createFile(atPath: out, contents: Data(packet),
-                                                 attributes: [.posixPermissions: 0o600]) else {
-                throw CaseVaultError(.storage, "cannot write \(out); check the folder")
-            }
+            try Console.writeOwnerOnly(Data(packet), to: out)
             Console.out("Wrote \(out). The partner opens it with its key and the organisation key "
                         + Data(session.organisationKey).base64EncodedString())
         }

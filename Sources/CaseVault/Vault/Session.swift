@@ -91,6 +91,12 @@ public final class Session {
         }
     }
 
+    /// The identifying details the free-text check finds in `text` (phone numbers, e-mail
+    /// addresses, passport, military-ID and unit numbers), for warning a writer before a write.
+    public func identifyingDetails(in text: String, field: String) -> TextFinding? {
+        TextPolicy.findings(in: text, field: field)
+    }
+
     // MARK: - Settings
 
     /// Re-reads and verifies the settings, so a session open for a while follows an admin's change

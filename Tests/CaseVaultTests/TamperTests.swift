@@ -215,16 +215,19 @@ struct TamperTests {
         }
     }
 
-    @Test("an old statistics row replayed after a note is refused by the next write")
+    @Test("an old statistics row replayed after a note is refused by reads and the next write")
     func replayedStats() throws {
         try withVault { fixture in
             let scene = try Scene(fixture, notes: false)
             let old = try fixture.caseBlob(scene.target, "stats")
             try scene.reader.addNote(to: scene.target, text: "Documents received.")
+            let current = try fixture.caseBlob(scene.target, "stats")
             try fixture.setCaseBlob(scene.target, "stats", to: old)
+            expectCaseIntegrityError(scene.target) { try scene.reader.case(scene.target) }
             expectCaseIntegrityError(scene.target) {
                 try scene.reader.addNote(to: scene.target, text: "A second note.")
             }
+            try fixture.setCaseBlob(scene.target, "stats", to: current)
             #expect(try scene.reader.case(scene.target).notes.count == 1)
         }
     }

@@ -143,8 +143,19 @@ extension Session {
             expectedVersion += 1
         }
         guard expectedVersion == version + 1 else { throw CaseVaultError.integrity(id, "history is incomplete") }
-        guard summary.state == replay.state, summary.outcome == replay.outcome, summary.assignee == replay.assignee else {
-            throw CaseVaultError.integrity(id, "its summary does not match its signed history")
+        guard summary.state == replay.state, summary.outcome == replay.outcome, summary.assignee == replay.assignee,
+              summary.urgency == request.urgency, summary.deadline == request.deadline,
+              summary.received == request.received, summary.region == request.region,
+              summary.needs == request.needs else {
+            throw CaseVaultError.integrity(id, "its summary does not match its signed history and content")
+        }
+        // The stats row is what exports count: it must say what the content and history say.
+        if keys.compartments[.stats] != nil {
+            let stats = try cipher.openStats([UInt8](row["stats"] as Data), id: id, version: version,
+                                             keyVersion: UInt32(row["stats_key_version"] as Int64))
+            guard stats == StatsRecord(request: request, state: replay.state, outcome: replay.outcome) else {
+                throw CaseVaultError.integrity(id, "its statistics row does not match its content and history")
+            }
         }
         return CaseRecord(id: id, request: request, state: replay.state, assignee: replay.assignee.map(name),
                           outcome: replay.outcome, notes: notes, history: history, referrals: replay.referrals,

@@ -45,6 +45,7 @@ extension Session {
     @discardableResult
     public func perform(_ event: WorkflowEvent, on id: CaseID, with inputs: WorkflowInputs = WorkflowInputs()) throws
         -> CaseRecord {
+        try require([.coordinator, .lawyer, .admin], to: "fire workflow events")
         _ = try keys.compartment(.intake, for: "move cases through the workflow")
         let strict = try refreshSettings().strictTextPolicy
         _ = try TextPolicy.check(inputs.note, field: "note", strict: strict)
@@ -90,8 +91,8 @@ extension Session {
             return erase
         }
         if closing {
-            // Move the erased contact's pages out of the WAL, whose old frames still hold them.
-            _ = try? vault.database.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+            // Old WAL frames still hold the erased contact's pages until a checkpoint truncates them.
+            vault.requestCheckpoint()
         }
         return try self.case(id)
     }

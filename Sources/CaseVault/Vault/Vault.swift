@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import SodiumKit
+import Synchronization
 
 /// A CaseVault file: one SQLite database holding pseudonymous, encrypted help requests.
 ///
@@ -14,6 +15,8 @@ public final class Vault: Sendable {
     public let path: String
     let database: DatabasePool
     let vaultID: [UInt8]
+    /// Set when erased data may still sit in old WAL frames; cleared by a successful truncating checkpoint.
+    private let checkpointPending = Mutex(false)
 
     private init(path: String, database: DatabasePool, vaultID: [UInt8]) {
         self.path = path
@@ -222,7 +225,29 @@ public final class Vault: Sendable {
 
     /// Runs one write operation in one immediate transaction.
     func write<T>(action: String, _ body: (Database) throws -> T) throws -> T {
-        do { return try database.immediateTransaction(body) } catch { throw Vault.translate(error, doing: action) }
+        let result: T
+        do { result = try database.immediateTransaction(body) } catch { throw Vault.translate(error, doing: action) }
+        checkpointIfPending()
+        return result
+    }
+
+    /// Asks for the WAL to be checkpointed and truncated, so erased bytes leave the files; it is
+    /// retried after every later write until no reader holds old frames.
+    func requestCheckpoint() {
+        checkpointPending.withLock { $0 = true }
+        checkpointIfPending()
+    }
+
+    private func checkpointIfPending() {
+        guard checkpointPending.withLock({ $0 }) else { return }
+        let done = (try? database.writeWithoutTransaction { db -> Bool in
+            // Do not make the writer wait for readers: try briefly, and again after the next write.
+            try db.execute(sql: "PRAGMA busy_timeout = 200")
+            defer { try? db.execute(sql: "PRAGMA busy_timeout = 10000") }
+            _ = try db.checkpoint(.truncate)
+            return true
+        }) ?? false
+        if done { checkpointPending.withLock { $0 = false } }
     }
 
     static func storage<T>(_ action: String, _ body: () throws -> T) throws -> T {

@@ -170,7 +170,8 @@ extension Session {
         do {
             if let sealedKey {
                 guard let legal = keys.compartments[.legal] else { return nil }
-                let legalVersion = UInt32(try RecordReader(Array(sealedKey.prefix(4))).u32Value())
+                var header = RecordReader(Array(sealedKey.prefix(4)))
+                let legalVersion = try header.u32()
                 guard legalVersion == legal.version else { throw RecordDecodingError() }
                 try SealedBox.open(Array(sealedKey.dropFirst(4)), with: legal.box, into: keys.noteKey)
                 defer { keys.noteKey.zero() }
@@ -188,13 +189,5 @@ extension Session {
         } catch {
             throw CaseVaultError.integrity(id, "entry \(version)")
         }
-    }
-}
-
-extension RecordReader {
-    /// Reads a big-endian u32 from the start.
-    func u32Value() throws -> UInt32 {
-        var copy = self
-        return try copy.u32()
     }
 }

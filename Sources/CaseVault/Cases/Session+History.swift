@@ -52,7 +52,7 @@ extension Session {
         let users = try verifiedUsers()
         let partners = inputs.partner == nil ? [] : try self.partners()
         let keepContact = settings.keepContactAfterClose
-        let closing = try vault.write(action: "\(event) case \(id)") { db -> Bool in
+        let (record, closing) = try vault.write(action: "\(event) case \(id)") { db -> (CaseRecord, Bool) in
             let current = try readCase(db, id, users: users)
             let to: CaseState
             switch Workflow.decide(event, from: current.state, by: role, with: inputs) {
@@ -88,13 +88,14 @@ extension Session {
                 stats.state = summary.state
                 stats.outcome = summary.outcome
             }
-            return erase
+            // Read back inside the transaction: the caller gets the case as verified after the event.
+            return (try readCase(db, id, users: users), erase)
         }
         if closing {
             // Old WAL frames still hold the erased contact's pages until a checkpoint truncates them.
             vault.requestCheckpoint()
         }
-        return try self.case(id)
+        return record
     }
 
     /// Appends a signed entry to a verified case inside the current transaction: bumps the

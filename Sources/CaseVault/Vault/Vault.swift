@@ -250,10 +250,6 @@ public final class Vault: Sendable {
         if done { checkpointPending.withLock { $0 = false } }
     }
 
-    static func storage<T>(_ action: String, _ body: () throws -> T) throws -> T {
-        do { return try body() } catch { throw translate(error, doing: action) }
-    }
-
     /// Turns any error into a ``CaseVaultError`` without leaking SQL arguments.
     static func translate(_ error: Error, doing action: String) -> CaseVaultError {
         switch error {

@@ -235,11 +235,7 @@ struct CaseCommand: ParsableCommand {
         }
     }
 
-    static func needs(_ text: String) throws -> Set<Need> {
-        let parts = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        guard !parts.isEmpty else { throw CaseVaultError(.invalidInput, "give at least one need") }
-        return Set(try parts.map { try Need.parse($0, field: "need") })
-    }
+    static func needs(_ text: String) throws -> Set<Need> { Set(try Need.parseList(text, field: "need")) }
 }
 
 /// Refuses sensitive text given as a plain option: it would land in shell history and the process list.

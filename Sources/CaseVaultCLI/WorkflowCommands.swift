@@ -169,9 +169,7 @@ struct ReferralCommand: ParsableCommand {
 
         @Option(name: .long, help: ArgumentHelp("Fields to share: " + PacketField.allCases.map(\.rawValue)
                                                     .joined(separator: ", ") + ".", valueName: "f[,f...]"),
-                transform: parsed { text in
-                    try text.split(separator: ",").map { try PacketField.parse(String($0), field: "field") }
-                })
+                transform: parsed { try PacketField.parseList($0, field: "field") })
         var fields: [PacketField]
 
         @Option(name: .long, help: ArgumentHelp("Where to write the packet.", valueName: "file"))

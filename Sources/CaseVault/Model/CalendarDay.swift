@@ -102,8 +102,15 @@ public struct YearMonth: Hashable, Sendable, Comparable, CustomStringConvertible
     }
 
     /// The following month.
-    public var next: YearMonth {
-        month == 12 ? YearMonth(uncheckedYear: year + 1, month: 1) : YearMonth(uncheckedYear: year, month: month + 1)
+    public var next: YearMonth { advanced(by: 1) }
+
+    /// The month before.
+    public var previous: YearMonth { advanced(by: -1) }
+
+    /// The month `months` later (earlier when negative).
+    public func advanced(by months: Int) -> YearMonth {
+        let index = year * 12 + (month - 1) + months
+        return YearMonth(uncheckedYear: index / 12, month: index % 12 + 1)
     }
 
     /// `YYYY-MM`.

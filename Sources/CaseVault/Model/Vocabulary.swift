@@ -1,3 +1,5 @@
+import Foundation
+
 /// A vocabulary value: a closed set of spellings shared by the CLI, JSON and exports.
 public protocol VocabularyValue: CaseIterable, Hashable, Sendable, Codable, CustomStringConvertible,
     RawRepresentable where RawValue == String {}
@@ -16,6 +18,18 @@ extension VocabularyValue {
             throw CaseVaultError(.invalidInput, "unknown \(field) '\(text)'; use one of: \(accepted)")
         }
         return value
+    }
+
+    /// Parses a comma-separated list of spellings (`legal,exit`), in the order given.
+    ///
+    /// - Throws: ``CaseVaultError`` with code `invalidInput` for an empty list or an unknown value.
+    public static func parseList(_ text: String, field: String) throws -> [Self] {
+        let parts = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard !parts.isEmpty else {
+            let accepted = allCases.map(\.rawValue).joined(separator: ", ")
+            throw CaseVaultError(.invalidInput, "give at least one \(field); use one or more of: \(accepted)")
+        }
+        return try parts.map { try parse($0, field: field) }
     }
 
     var code: UInt8 { UInt8(Array(Self.allCases).firstIndex(of: self)!) }  // every value is in allCases

@@ -11,6 +11,9 @@ import Synchronization
 /// let session = try created.vault.unlock(user: "lead", passphrase: pass)
 /// ```
 public final class Vault: Sendable {
+    /// The version of the CaseVault software, as export manifests and `casevault --version` state it.
+    public static let softwareVersion = "0.4.0"
+
     /// The vault file's path.
     public let path: String
     let database: DatabasePool

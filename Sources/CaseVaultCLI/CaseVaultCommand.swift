@@ -12,8 +12,9 @@ struct CaseVaultCommand: ParsableCommand {
             Sensitive text (contacts, narratives, notes) is read from files or standard input, never from \
             options. Exit status: 0 success, 1 refused or failed, 2 usage error.
             """,
+        version: Vault.softwareVersion,
         subcommands: [InitCommand.self, UserCommand.self, CaseCommand.self, PartnerCommand.self, ReferralCommand.self,
-                      WorkflowCommand.self, SettingsCommand.self, DemoCommand.self])
+                      ExportCommand.self, WorkflowCommand.self, SettingsCommand.self, DemoCommand.self])
 
     /// Runs the command and maps every failure to one line on stderr and the exit status of the contract.
     static func main() {

@@ -9,9 +9,6 @@ struct DemoCommand: ParsableCommand {
         commandName: "demo",
         abstract: "Run a self-contained tour on a temporary vault (synthetic data, fast key derivation).")
 
-    @Option(name: .long, help: "How many synthetic requests to import.")
-    var requests = 300
-
     @Option(name: .long, help: "Random seed for the synthetic requests.")
     var seed: UInt64 = 2023
 
@@ -19,6 +16,6 @@ struct DemoCommand: ParsableCommand {
     var keep = false
 
     func run() throws {
-        try DemoTour(requestCount: requests, seed: seed, keep: keep).run()
+        try DemoTour(seed: seed, keep: keep).run()
     }
 }

@@ -2,12 +2,27 @@ import CaseVault
 import Foundation
 import SodiumKit
 
-/// The tour behind `casevault demo`: a temporary vault, users of every role, a few hundred
-/// synthetic requests, and what each role can and cannot see.
+/// The tour behind `casevault demo`: a temporary vault, users of every role, as many synthetic
+/// requests as one organisation published for June to November 2023, what each role can and
+/// cannot see, and the auditor's export that reproduces the published figures.
 struct DemoTour {
-    let requestCount: Int
     let seed: UInt64
     let keep: Bool
+
+    /// Requests as published for 2023 (The Moscow Times, 2023-12-05; the same figures as
+    /// `shared/fixtures/published-requests-2023.csv`): single months, and July with August
+    /// published only together.
+    static let published: [(first: String, last: String, requests: Int)] = [
+        ("2023-06", "2023-06", 54), ("2023-07", "2023-08", 251), ("2023-06", "2023-08", 305),
+        ("2023-09", "2023-09", 184), ("2023-10", "2023-10", 218), ("2023-11", "2023-11", 175),
+        ("2023-09", "2023-11", 577),
+    ]
+    /// Requests logged per month: the published figures, with 251 split 120 + 131.
+    static let volume: [(month: String, requests: Int)] = [
+        ("2023-06", 54), ("2023-07", 120), ("2023-08", 131), ("2023-09", 184), ("2023-10", 218), ("2023-11", 175),
+    ]
+    /// The requests section 3 logs by hand, all received in November 2023.
+    static let handLogged = ["2023-11": 2]
 
     func run() throws {
         let directory = FileManager.default.temporaryDirectory
@@ -40,12 +55,17 @@ struct DemoTour {
                 + session.heldCompartments.map(\.rawValue).joined(separator: ", "))
         }
 
-        section("2. Bulk intake of \(requestCount) synthetic requests (one transaction)")
+        let total = DemoTour.volume.reduce(0) { $0 + $1.requests }
+        section("2. Bulk intake of \(total - DemoTour.handLogged.values.reduce(0, +)) synthetic requests "
+                + "(one transaction)")
         var generator = SyntheticRequests(seed: seed)
-        let lines = (0..<requestCount).map { _ in generator.nextLine() }.joined(separator: "\n")
+        var lines: [String] = []
+        for (month, requests) in DemoTour.volume {
+            for _ in 0..<(requests - DemoTour.handLogged[month, default: 0]) { lines.append(generator.nextLine(in: month)) }
+        }
         let started = Date()
-        let report = try coordinator.importRequests(jsonLines: Data(lines.utf8))
-        say("coord-anna imported \(report.receipts.count) requests in "
+        let report = try coordinator.importRequests(jsonLines: Data(lines.joined(separator: "\n").utf8))
+        say("coord-anna imported \(report.receipts.count) requests received from June to November 2023 in "
             + String(format: "%.2f s", Date().timeIntervalSince(started)) + ".")
         let repeats = report.receipts.filter { !$0.duplicatesOf.isEmpty }.count
         say("\(repeats) of them came from a contact that already had an open case (found by the blind index).")
@@ -138,14 +158,56 @@ struct DemoTour {
             say("  '\(marker)' in the database and WAL files: \(found ? "FOUND (this is a bug)" : "not found")")
         }
         say("The audit log has \(try admin.verifyAuditLog()) entries, chained and signed; all verify.")
+
+        try exportSection(auditor)
         say(keep ? "\nThe demo vault is kept at \(path)." : "\nThe temporary vault has been deleted.")
+    }
+
+    /// Section 8: the auditor's monthly table against the published figures, then a regional
+    /// table with its small counts suppressed.
+    private func exportSection(_ auditor: Session) throws {
+        section("8. The auditor's export: counts anyone may publish")
+        let monthly = try auditor.export(CountQuery(by: [.month], from: YearMonth(parsing: "2023-06"),
+                                                    to: YearMonth(parsing: "2023-11")))
+        say("auditor-vera (stats key only) exports requests by month, June to November 2023:")
+        say("    " + monthly.rows.map { "\($0.labels[0]) \($0.count.map(String.init) ?? "x")" }.joined(separator: ", "))
+        var reproduced = true
+        func counted(_ first: String, _ last: String) -> Int {
+            monthly.rows.filter { $0.labels[0] >= first && $0.labels[0] <= last }.reduce(0) { $0 + ($1.count ?? 0) }
+        }
+        for period in DemoTour.published {
+            let counted = counted(period.first, period.last)
+            reproduced = reproduced && counted == period.requests
+            let name = period.first == period.last ? period.first : "\(period.first)..\(period.last)"
+            say("    \(name.padding(toLength: 16, withPad: " ", startingAt: 0)) exported \(counted), "
+                + "published \(period.requests)")
+        }
+        let change = Double(counted("2023-09", "2023-11")) / Double(counted("2023-06", "2023-08")) - 1
+        say("Autumn against summer: " + String(format: "%+.0f%%", change * 100) + " (published: +89%); "
+            + (reproduced ? "the export reproduces every published figure." : "the export DIFFERS from them."))
+
+        let regional = try auditor.export(CountQuery(by: [.region, .month], from: YearMonth(parsing: "2023-09"),
+                                                     to: YearMonth(parsing: "2023-11")))
+        say("By region and month for September-November: \(regional.rows.count) rows, every region and month, "
+            + "zeros included; \(regional.suppressedCount) written x (counts below \(regional.minimumCellSize) and "
+            + "what would reveal them). The regions with requests:")
+        let months = ["2023-09", "2023-10", "2023-11", CountTable.totalLabel]
+        for region in Region.all.map(\.code) + [CountTable.totalLabel] {
+            guard let total = regional.row([region, CountTable.totalLabel]), total.count != 0 else { continue }
+            let cells = months.map { month in regional.row([region, month])?.count.map(String.init) ?? "x" }
+            say("    " + ([region] + cells.dropLast()).map { $0.padding(toLength: 8, withPad: " ", startingAt: 0) }
+                .joined() + cells[cells.count - 1])
+        }
+        let document = regional.document(.csv)
+        say("Its manifest.json records the period, K, the rules applied, the region table "
+            + "\(Region.districtTableVersion), the data cut-off and the SHA-256 of the \(document.table.count)-byte table.")
     }
 
     private func section(_ title: String) { Console.out("\n== \(title)") }
     private func say(_ line: String) { Console.out(line) }
 }
 
-/// Deterministic synthetic requests (SplitMix64), spread over June to November 2023.
+/// Deterministic synthetic requests (SplitMix64).
 struct SyntheticRequests {
     private var state: UInt64
 
@@ -164,11 +226,10 @@ struct SyntheticRequests {
     static let regions = ["RU-MOW", "RU-SPE", "RU-SVE", "RU-ORE", "RU-BA", "RU-TA", "RU-KDA", "RU-NVS", "RU-BU",
                           "RU-ZAB", "RU-DA", "RU-ROS", "RU-KHA", "UA-43", "unknown"]
 
-    mutating func nextLine() -> String {
-        let month = 6 + Int(next() % 6)
+    /// One request received on a random day of `month` (`YYYY-MM`).
+    mutating func nextLine(in month: String) -> String {
         let day = 1 + Int(next() % 28)
-        let monthText = month < 10 ? "0\(month)" : "\(month)"
-        let received = "2023-\(monthText)-\(day < 10 ? "0" : "")\(day)"
+        let received = "\(month)-\(day < 10 ? "0" : "")\(day)"
         let needs = Set([pick(["legal", "exit", "documents", "medical", "psychological"]), pick(["legal", "exit"])])
         var fields = [
             "\"received\":\"\(received)\"",
@@ -181,7 +242,7 @@ struct SyntheticRequests {
         ]
         if next() % 4 == 0 {
             let deadlineDay = min(28, day + 3)
-            fields.append("\"deadline\":\"2023-\(monthText)-\(deadlineDay < 10 ? "0" : "")\(deadlineDay)\"")
+            fields.append("\"deadline\":\"\(month)-\(deadlineDay < 10 ? "0" : "")\(deadlineDay)\"")
         }
         if next() % 3 != 0 { fields.append("\"contact\":\"@requester_\(next() % 400)\"") }
         if next() % 2 == 0 {

@@ -19,6 +19,28 @@ struct DemoAndHelpTests {
         #expect(!result.stdout.contains("must not happen"))
     }
 
+    @Test("the demo ends with the auditor's monthly export reproducing the published 2023 figures")
+    func demoExport() async throws {
+        let workspace = try Workspace()
+        let result = try await workspace.run(["demo"])
+        expectSuccess(result)
+        let export = try #require(result.stdout.range(of: "== 8."), "no export section: \(result.stdout)")
+        let lines = result.stdout[export.lowerBound...].split(separator: "\n").map(String.init)
+        let figures = lines.compactMap { line in
+            line.firstMatch(of: /^\s+(\S+)\s+exported (\d+), published (\d+)$/)
+                .map { (String($0.1), Int($0.2)!, Int($0.3)!) }
+        }
+        #expect(figures.map(\.0) == ["2023-06", "2023-07..2023-08", "2023-06..2023-08", "2023-09", "2023-10",
+                                      "2023-11", "2023-09..2023-11"])
+        #expect(figures.allSatisfy { $0.1 == $0.2 }, "\(figures)")
+        #expect(figures.first { $0.0 == "2023-06..2023-08" }?.1 == 305)
+        #expect(figures.first { $0.0 == "2023-09..2023-11" }?.1 == 577)
+        #expect(lines.contains { $0.contains("+89%") && $0.contains("reproduces every published figure") })
+        #expect(!result.stdout.contains("DIFFERS"))
+        // The regional table shows suppression: some counts are written x.
+        #expect(lines.contains { $0.hasPrefix("    RU-") && $0.contains(" x ") })
+    }
+
     @Test("--help exits 0 and lists the commands; options for sensitive text are not offered")
     func help() async throws {
         let workspace = try Workspace()

@@ -1,0 +1,132 @@
+import ArgumentParser
+import CaseVault
+import Foundation
+
+/// `casevault export`: anonymised counts for reports.
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Export anonymised counts (any role; an auditor's only use of the vault).",
+        subcommands: [Counts.self])
+
+    /// `casevault export counts`: one table of counts with small counts suppressed.
+    struct Counts: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Count requests by month, region, district, service, situation, need, state or outcome.",
+            discussion: """
+                Every month of the period and every category is a row, zeros included, then the totals. \
+                Counts from 1 to K-1, and what would let them be worked out, are written x. Without --from and \
+                --to the period is the twelve months ending with the last complete one. With --out DIR the \
+                table and manifest.json (period, rules, SHA-256 of the table) are written there.
+                """)
+
+        @OptionGroup var vault: VaultOptions
+        @OptionGroup var output: OutputOptions
+
+        @Option(name: .long, help: ArgumentHelp("What to count by: " + ExportDimension.allCases.map(\.rawValue)
+                                                    .joined(separator: ", ") + ".", valueName: "dim[,dim...]"),
+                transform: parsed { try ExportDimension.parseList($0, field: "dimension") })
+        var by: [ExportDimension]
+
+        @Option(name: .long, help: ArgumentHelp("The first month counted.", valueName: "YYYY-MM"),
+                transform: parsed(YearMonth.init(parsing:)))
+        var from: YearMonth?
+
+        @Option(name: .long, help: ArgumentHelp("The last month counted.", valueName: "YYYY-MM"),
+                transform: parsed(YearMonth.init(parsing:)))
+        var to: YearMonth?
+
+        @Option(name: .long, help: "csv (default) or json (the same as --json).",
+                transform: parsed { try ExportFormat.parse($0, field: "format") })
+        var format: ExportFormat?
+
+        @Option(name: .long, help: ArgumentHelp(
+            "K: counts from 1 to K-1 are suppressed (at least \(CountQuery.smallestMinimumCellSize)).",
+            valueName: "K"))
+        var minCell = CountQuery.defaultMinimumCellSize
+
+        @Option(name: .long, help: ArgumentHelp("A folder for the table and manifest.json (created if missing).",
+                                                valueName: "dir"))
+        var out: String?
+
+        func validate() throws {
+            guard minCell >= CountQuery.smallestMinimumCellSize else {
+                throw ValidationError("--min-cell \(minCell) would publish counts small enough to identify people; "
+                                      + "use \(CountQuery.smallestMinimumCellSize) or more (default "
+                                      + "\(CountQuery.defaultMinimumCellSize))")
+            }
+            if format == .csv && output.json {
+                throw ValidationError("--format csv and --json contradict each other; give one")
+            }
+            if let from, let to, from > to {
+                throw ValidationError("--from \(from) is after --to \(to); give the earlier month first")
+            }
+        }
+
+        func run() throws {
+            let session = try vault.unlock()
+            let progress = ExportProgress()
+            let table = try session.export(CountQuery(by: by, from: from, to: to, minimumCellSize: minCell),
+                                           progress: progress.report)
+            progress.finish()
+            let document = table.document(output.json ? .json : format ?? .csv)
+            guard let out else {
+                FileHandle.standardOutput.write(Data(document.table))
+                return
+            }
+            try write(document, to: out)
+            let folder = URL(fileURLWithPath: out)
+            Console.out("Wrote \(folder.appendingPathComponent(document.tableFileName).path) (\(table.rows.count) rows, "
+                        + "\(table.suppressedCount) suppressed) and "
+                        + folder.appendingPathComponent(ExportDocument.manifestFileName).path + ".")
+        }
+
+        /// Writes the table and its manifest into `folder`, creating it owner-only if missing,
+        /// and never overwriting a file (an earlier export stays as it was).
+        private func write(_ document: ExportDocument, to folder: String) throws {
+            let manager = FileManager.default
+            var isDirectory: ObjCBool = false
+            if manager.fileExists(atPath: folder, isDirectory: &isDirectory) {
+                guard isDirectory.boolValue else {
+                    throw CaseVaultError(.alreadyExists, "\(folder) is a file, not a folder; choose a folder for --out")
+                }
+            } else {
+                do {
+                    try manager.createDirectory(atPath: folder, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+                } catch {
+                    throw CaseVaultError(.storage, "cannot create the folder \(folder); check the path")
+                }
+            }
+            let base = URL(fileURLWithPath: folder)
+            let tablePath = base.appendingPathComponent(document.tableFileName).path
+            let manifestPath = base.appendingPathComponent(ExportDocument.manifestFileName).path
+            for path in [tablePath, manifestPath] where manager.fileExists(atPath: path) {
+                throw CaseVaultError(.alreadyExists, "\(path) already exists; choose another folder for --out")
+            }
+            try Console.writeOwnerOnly(Data(document.table), to: tablePath)
+            do {
+                try Console.writeOwnerOnly(Data(document.manifest), to: manifestPath)
+            } catch {
+                try? manager.removeItem(atPath: tablePath)  // a table without its manifest is not an export
+                throw error
+            }
+        }
+    }
+}
+
+/// Shows how many cases an export has read, on a terminal only.
+private final class ExportProgress {
+    private let enabled = Console.stderrIsTerminal
+    private var shown = false
+
+    func report(read: Int, total: Int) {
+        guard enabled, total >= 10_000 else { return }
+        FileHandle.standardError.write(Data("\rcounting: \(read) of \(total) cases".utf8))
+        shown = true
+    }
+
+    func finish() {
+        if shown { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+}

@@ -49,12 +49,10 @@ struct ExportCommand: ParsableCommand {
                                                 valueName: "dir"))
         var out: String?
 
+        var query: CountQuery { CountQuery(by: by, from: from, to: to, minimumCellSize: minCell) }
+
         func validate() throws {
-            guard minCell >= CountQuery.smallestMinimumCellSize else {
-                throw ValidationError("--min-cell \(minCell) would publish counts small enough to identify people; "
-                                      + "use \(CountQuery.smallestMinimumCellSize) or more (default "
-                                      + "\(CountQuery.defaultMinimumCellSize))")
-            }
+            do { try query.validate() } catch let error as CaseVaultError { throw ValidationError(error.message) }
             if format == .csv && output.json {
                 throw ValidationError("--format csv and --json contradict each other; give one")
             }
@@ -66,8 +64,7 @@ struct ExportCommand: ParsableCommand {
         func run() throws {
             let session = try vault.unlock()
             let progress = ExportProgress()
-            let table = try session.export(CountQuery(by: by, from: from, to: to, minimumCellSize: minCell),
-                                           progress: progress.report)
+            let table = try session.export(query, progress: progress.report)
             progress.finish()
             let document = table.document(output.json ? .json : format ?? .csv)
             guard let out else {

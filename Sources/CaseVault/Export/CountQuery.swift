@@ -49,10 +49,11 @@ public struct CountQuery: Sendable, Equatable {
         return months
     }
 
-    /// Checks everything but the period.
+    /// Checks the dimensions and K (the period is checked by ``months(today:)``), so a caller
+    /// can refuse a bad query before unlocking anything.
     ///
     /// - Throws: ``CaseVaultError`` (`invalidInput`) naming the problem.
-    func validate() throws {
+    public func validate() throws {
         guard !dimensions.isEmpty else {
             throw CaseVaultError(.invalidInput, "an export needs at least one dimension; use --by month (or "
                                  + ExportDimension.allCases.map(\.rawValue).joined(separator: ", ") + ")")

@@ -3,7 +3,7 @@
 /// 1. **Primary**: every cell or total from 1 to K-1 is hidden; zeros are shown.
 /// 2. **Complementary** (the hypercube method): for each small value, the cheapest box of
 ///    hidden values is chosen along which it can move while every equation of the table still
-///    holds (see ``Box``), and the box's other corners are hidden too. Each box is a witness:
+///    holds (see ``BoxSearch``), and the box's other corners are hidden too. Each box is a witness:
 ///    a second table, whole numbers within the attacker's bounds, that agrees with everything
 ///    published and differs in that value.
 /// 3. **Audit**: ``DisclosureAudit`` then solves the table as an attacker would. Should it pin

@@ -192,6 +192,8 @@ struct DemoTour {
             + "zeros included; \(regional.suppressedCount) written x (counts below \(regional.minimumCellSize) and "
             + "what would reveal them). The regions with requests:")
         let months = ["2023-09", "2023-10", "2023-11", CountTable.totalLabel]
+        say("    " + ([""] + months.dropLast()).map { $0.padding(toLength: 8, withPad: " ", startingAt: 0) }.joined()
+            + CountTable.totalLabel)
         for region in Region.all.map(\.code) + [CountTable.totalLabel] {
             guard let total = regional.row([region, CountTable.totalLabel]), total.count != 0 else { continue }
             let cells = months.map { month in regional.row([region, month])?.count.map(String.init) ?? "x" }

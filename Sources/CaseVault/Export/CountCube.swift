@@ -28,7 +28,7 @@ struct CountCube {
         var strides = Array(repeating: 1, count: sizes.count)
         for d in Swift.stride(from: sizes.count - 2, through: 0, by: -1) { strides[d] = strides[d + 1] * (sizes[d + 1] + 1) }
         self.strides = strides
-        values = Array(repeating: 0, count: strides[0] * (sizes[0] + 1))
+        values = Array(repeating: 0, count: CountCube.valueCount(sizes: sizes))
     }
 
     /// A cube holding the given cell counts (row-major over `sizes`, no totals), with its
@@ -49,10 +49,6 @@ struct CountCube {
 
     var dimensionCount: Int { sizes.count }
 
-    func index(_ coordinates: [Int]) -> Int {
-        zip(coordinates, strides).reduce(0) { $0 + $1.0 * $1.1 }
-    }
-
     /// The stride of dimension `d`: how far apart neighbouring categories are in ``values``.
     func stride(of d: Int) -> Int { strides[d] }
 
@@ -65,7 +61,7 @@ struct CountCube {
         zip(sizes, strides).contains { size, stride in index / stride % (size + 1) == size }
     }
 
-    /// Over how many dimensions the value at `index` sums (0 for a cell).
+    /// The dimensions the value at `index` sums over (none for a cell).
     func totalDimensions(_ index: Int) -> [Int] {
         sizes.indices.filter { d in index / strides[d] % (sizes[d] + 1) == sizes[d] }
     }
@@ -75,17 +71,13 @@ struct CountCube {
         values[index] += 1
     }
 
-    /// Fills in every marginal total from the cells, one dimension at a time: after dimension
-    /// `d`, every value that sums over `d` (and any earlier dimensions) is complete.
+    /// Fills in every marginal total from the cells, one dimension at a time. A total over
+    /// several dimensions is written in each of their passes; the last one, that of its latest
+    /// dimension, sums values whose totals lie only in earlier dimensions and are already final.
     mutating func computeTotals() {
-        for index in values.indices where isTotal(index) { values[index] = 0 }
         for d in sizes.indices {
             let stride = strides[d], size = sizes[d]
             for index in values.indices where index / stride % (size + 1) == size {
-                // Values with a total in a later dimension are completed when that dimension is reached.
-                guard !(d + 1 < sizes.count && sizes.indices.dropFirst(d + 1).contains(where: { later in
-                    index / strides[later] % (sizes[later] + 1) == sizes[later]
-                })) else { continue }
                 var sum = 0
                 for k in 0..<size { sum += values[index - size * stride + k * stride] }
                 values[index] = sum

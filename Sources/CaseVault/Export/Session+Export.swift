@@ -21,9 +21,10 @@ extension Session {
         let months = try query.months(today: CalendarDay.today(inTimeZone: settings.timeZone))
         let categories = query.dimensions.map { $0.categories(months: months) }
         let sizes = categories.map(\.count)
-        guard CountCube.valueCount(sizes: sizes) <= CountQuery.maximumTableValues else {
+        let rowCount = CountCube.valueCount(sizes: sizes)
+        guard rowCount <= CountQuery.maximumTableValues else {
             throw CaseVaultError(.invalidInput, "a table by \(query.dimensions.map(\.rawValue).joined(separator: ", ")) "
-                                 + "over \(months.count) months would have \(CountCube.valueCount(sizes: sizes)) rows, "
+                                 + "over \(months.count) months would have \(rowCount) rows, "
                                  + "more than \(CountQuery.maximumTableValues); use fewer dimensions or a shorter period")
         }
         var cube = CountCube(sizes: sizes)

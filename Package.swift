@@ -33,7 +33,10 @@ let package = Package(
             name: "CaseVaultTests",
             dependencies: ["CaseVault", "SodiumKit", .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        .testTarget(name: "CaseVaultCLITests", dependencies: ["CaseVaultCLI", "CaseVault"]),
+        .testTarget(
+            name: "CaseVaultCLITests",
+            dependencies: ["CaseVaultCLI", "CaseVault", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

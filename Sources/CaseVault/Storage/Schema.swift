@@ -98,6 +98,16 @@ enum Schema {
         return migrator
     }
 
+    /// Opens the vault's connection pool for reading and writing.
+    ///
+    /// GRDB switches a pool to WAL with `synchronous = NORMAL` after the configuration has run;
+    /// a committed case must survive a power cut, so the writer is set back to `FULL`.
+    static func openPool(at path: String) throws -> DatabasePool {
+        let pool = try DatabasePool(path: path, configuration: configuration())
+        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        return pool
+    }
+
     static func configuration() -> Configuration {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true

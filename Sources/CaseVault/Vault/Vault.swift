@@ -48,7 +48,7 @@ public final class Vault: Sendable {
         }
         let database: DatabasePool
         do {
-            database = try DatabasePool(path: path, configuration: Schema.configuration())
+            database = try Schema.openPool(at: path)
         } catch {
             try? FileManager.default.removeItem(atPath: path)
             throw translate(error, doing: "create the vault at \(path)")
@@ -104,18 +104,41 @@ public final class Vault: Sendable {
 
     /// Opens an existing vault file and checks its format version. No key is needed yet.
     ///
+    /// A vault this user cannot write (a read-only file, folder or disk) opens read-only: reading
+    /// works, and every write fails with a `storage` error saying the vault is read-only.
     /// - Throws: ``CaseVaultError`` (`notFound` when there is no file, `unsupportedFormat` for
-    ///   a file this version cannot read, `storage` for a file that is not a vault).
+    ///   a file this version cannot read, `integrity` for a damaged file, `storage` when the file
+    ///   cannot be opened).
     public static func open(at path: String) throws -> Vault {
-        guard FileManager.default.fileExists(atPath: path) else {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
             throw CaseVaultError(.notFound, "no vault at \(path); create one with 'casevault init' or pass --vault")
         }
+        guard !isFolder.boolValue else {
+            throw CaseVaultError(.notFound, "\(path) is a folder, not a vault file; pass --vault with the vault file")
+        }
+        if let size = try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int, size == 0 {
+            throw CaseVaultError(.integrity, "\(path) is empty (0 bytes), so it holds no vault; check --vault, "
+                                 + "or restore the vault from a backup")
+        }
+        let folder = (path as NSString).deletingLastPathComponent
+        let writable = FileManager.default.isWritableFile(atPath: path)
+            && FileManager.default.isWritableFile(atPath: folder.isEmpty ? "." : folder)
+        // Without a -wal file no connection has the vault open and the main file holds every commit,
+        // so it can be read as immutable: SQLite then creates no -wal or -shm file beside it. A
+        // read-only connection would leave them behind, with the vault's mode (0400 for a read-only
+        // vault), and a -shm file nobody can write keeps the vault read-only once it is writable again.
+        // "file://" + an absolute path leaves the URI's authority empty; a relative path cannot start with "/".
+        let immutable = (path.hasPrefix("/") ? "file://" : "file:")
+            + (path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? path) + "?immutable=1"
+        let reference = FileManager.default.fileExists(atPath: path + "-wal") ? path : immutable
         do {
             // Look read-only first: opening a pool switches the file to WAL mode, which must not
             // happen to a file that is not a vault.
             var probe = Configuration()
             probe.readonly = true
-            let row = try DatabaseQueue(path: path, configuration: probe).read { db -> Row? in
+            probe.busyMode = .timeout(10)  // another process may be opening or closing the vault
+            let row = try DatabaseQueue(path: reference, configuration: probe).read { db -> Row? in
                 guard try db.tableExists("vault") else { return nil }
                 return try Row.fetchOne(db, sql: "SELECT format_version, vault_id FROM vault WHERE id = 1")
             }
@@ -128,8 +151,19 @@ public final class Vault: Sendable {
                                      "\(path) has vault format \(format); this casevault reads format "
                                      + "\(Schema.formatVersion): upgrade casevault")
             }
-            let database = try DatabasePool(path: path, configuration: Schema.configuration())
-            try Schema.migrator.migrate(database)
+            let database: DatabasePool
+            if writable {
+                database = try Schema.openPool(at: path)
+                try Schema.migrator.migrate(database)
+            } else {
+                var configuration = Schema.configuration()
+                configuration.readonly = true
+                database = try DatabasePool(path: reference, configuration: configuration)
+                guard try database.read(Schema.migrator.hasCompletedMigrations) else {
+                    throw CaseVaultError(.storage, "\(path) needs a schema upgrade, but the vault is read-only "
+                                         + "here; make the file and its folder writable for this user, then retry")
+                }
+            }
             return Vault(path: path, database: database, vaultID: [UInt8](row["vault_id"] as Data))
         } catch {
             throw translate(error, doing: "open \(path)")
@@ -257,12 +291,7 @@ public final class Vault: Sendable {
     static func translate(_ error: Error, doing action: String) -> CaseVaultError {
         switch error {
         case let error as CaseVaultError: return error
-        case let error as DatabaseError where error.resultCode == .SQLITE_NOTADB:
-            return CaseVaultError(.unsupportedFormat, "could not \(action): the file is not a CaseVault vault; check --vault")
-        case let error as DatabaseError where error.resultCode == .SQLITE_BUSY:
-            return CaseVaultError(.conflict, "could not \(action): the vault is busy with another writer; try again")
-        case let error as DatabaseError:
-            return CaseVaultError(.storage, "could not \(action): database error \(error.resultCode)")
+        case let error as DatabaseError: return StorageFailure.error(error, doing: action)
         case is RecordDecodingError:
             return CaseVaultError(.integrity, "could not \(action): a record did not decode; the file is damaged")
         case let error as SodiumError:

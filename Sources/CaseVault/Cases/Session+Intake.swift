@@ -2,6 +2,13 @@ import Foundation
 import GRDB
 import SodiumKit
 
+/// A request's normalised contact handle and its blind index, computed before the write.
+struct ContactIndex {
+    let normalized: String
+    let version: UInt32
+    let value: [UInt8]
+}
+
 /// What intake reports about one new case.
 public struct IntakeReceipt: Hashable, Sendable {
     /// The new case's id.
@@ -58,9 +65,8 @@ extension Session {
                 var contact: [UInt8]?
                 var duplicates: [CaseID] = []
                 if let handle = request.contact, let index = indexes[position] {
-                    let normalized = ContactHandle.normalize(handle)
                     // The lookup runs inside this transaction, so it also sees this batch's earlier rows.
-                    duplicates = try openCases(db, withContact: normalized, index: index.value)
+                    duplicates = try openCases(db, withContact: index.normalized, index: index.value)
                     keys.contactKey.randomize()
                     wrappedContact = cipher.wrap(keys.contactKey, column: "contact_key", id: id, intake: intakeKey)
                     contact = cipher.seal(Array(handle.utf8), column: "contact", id: id, block: CaseCipher.shortBlock,
@@ -95,16 +101,20 @@ extension Session {
     /// Validates every request before anything is written: the free-text check (which throws
     /// under a strict policy) and the contact's blind index.
     private func prepare(_ requests: [Request], label: ((Int) -> String)?) throws
-        -> (warnings: [[TextFinding]], indexes: [(version: UInt32, value: [UInt8])?]) {
+        -> (warnings: [[TextFinding]], indexes: [ContactIndex?]) {
         let strict = try refreshSettings().strictTextPolicy
         var warnings: [[TextFinding]] = []
-        var indexes: [(version: UInt32, value: [UInt8])?] = []
+        var indexes: [ContactIndex?] = []
         for (position, request) in requests.enumerated() {
             do {
                 try request.validate()
                 let finding = try TextPolicy.check(request.narrative, field: "narrative", strict: strict)
                 warnings.append(finding.map { [$0] } ?? [])
-                indexes.append(try request.contact.map { try cipher.blindIndex(ContactHandle.normalize($0)) })
+                indexes.append(try request.contact.map { contact in
+                    let normalized = ContactHandle.normalize(contact)
+                    let index = try cipher.blindIndex(normalized)
+                    return ContactIndex(normalized: normalized, version: index.version, value: index.value)
+                })
             } catch {
                 guard let label, let error = error as? CaseVaultError else { throw error }
                 throw CaseVaultError(error.code, "\(label(position)): \(error.message)")
@@ -115,27 +125,29 @@ extension Session {
 
     /// Open cases whose contact handle equals `normalized`: the blind index narrows the search
     /// to a few candidates (it is truncated on purpose), then each candidate's contact is
-    /// decrypted and compared.
+    /// decrypted and compared, and only a case whose contact matches has its summary opened to
+    /// see whether it is still open.
     func openCases(_ db: Database, withContact normalized: String, index: [UInt8]) throws -> [CaseID] {
-        let rows = try Row.fetchAll(
-            db, sql: """
-                SELECT id, version, key_version, contact_key, contact, summary FROM cases
-                WHERE blind_index = ? AND contact IS NOT NULL
-                """, arguments: [Data(index)])
+        let statement = try db.cachedStatement(sql: """
+            SELECT id, version, key_version, contact_key, contact, summary FROM cases
+            WHERE blind_index = ? AND contact IS NOT NULL
+            """)
+        let cipher = self.cipher
         var matches: [CaseID] = []
-        for row in rows {
-            let id = try CaseID(storedBytes: [UInt8](row["id"] as Data))
-            let keyVersion = UInt32(row["key_version"] as Int64)
-            let summary = try cipher.openSummary([UInt8](row["summary"] as Data), id: id,
-                                                 version: UInt64(row["version"] as Int64), keyVersion: keyVersion)
-            guard summary.state != .closed, let wrapped = row["contact_key"] as Data?,
-                  let box = row["contact"] as Data? else { continue }
+        let rows = try Row.fetchCursor(statement, arguments: [Data(index)])
+        while let row = try rows.next() {
+            let id = try CaseID(storedBytes: [UInt8](row[0] as Data))
+            let keyVersion = UInt32(row[2] as Int64)
+            guard let wrapped = row[3] as Data?, let box = row[4] as Data? else { continue }
             try cipher.unwrap([UInt8](wrapped), column: "contact_key", id: id, keyVersion: keyVersion,
                               into: keys.noteKey)
+            defer { keys.noteKey.zero() }
             let stored = try cipher.open([UInt8](box), column: "contact", id: id, block: CaseCipher.shortBlock,
                                          dataKey: keys.noteKey, keyID: "contact")
-            keys.noteKey.zero()
-            if ContactHandle.normalize(String(decoding: stored, as: UTF8.self)) == normalized { matches.append(id) }
+            guard ContactHandle.normalize(String(decoding: stored, as: UTF8.self)) == normalized else { continue }
+            let summary = try cipher.openSummary([UInt8](row[5] as Data), id: id, version: UInt64(row[1] as Int64),
+                                                 keyVersion: keyVersion)
+            if summary.state != .closed { matches.append(id) }
         }
         return matches
     }

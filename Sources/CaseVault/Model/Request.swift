@@ -61,6 +61,39 @@ enum ContactHandle {
     /// Phone numbers become digits with the country code (`8 912 ...` becomes `7912...`);
     /// messenger handles are lower-cased without a leading `@` or spaces.
     static func normalize(_ raw: String) -> String {
+        let bytes = Array(raw.utf8)
+        return bytes.allSatisfy { $0 < 0x80 } ? normalize(ascii: bytes) : normalize(unicode: raw)
+    }
+
+    /// The same rules over ASCII bytes (nearly every handle and number), without the cost of
+    /// grapheme-by-grapheme string handling; a test checks both paths agree.
+    static func normalize(ascii bytes: [UInt8]) -> String {
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (0x09...0x0D).contains(byte) }
+        var start = bytes.startIndex
+        var end = bytes.endIndex
+        while start < end, isSpace(bytes[start]) { start += 1 }
+        while end > start, isSpace(bytes[end - 1]) { end -= 1 }
+        let trimmed = bytes[start..<end]
+        var digits: [UInt8] = []
+        var phoneShaped = true
+        for byte in trimmed {
+            if (0x30...0x39).contains(byte) {
+                digits.append(byte)
+            } else if !"+ -().".utf8.contains(byte) {
+                phoneShaped = false
+            }
+        }
+        if !trimmed.isEmpty, phoneShaped, digits.count >= 7 {
+            // Russian domestic format: a leading 8 stands for the country code 7.
+            if digits.count == 11, digits[0] == UInt8(ascii: "8") { digits[0] = UInt8(ascii: "7") }
+            return "tel:" + String(decoding: digits, as: UTF8.self)
+        }
+        var handle = trimmed.filter { !isSpace($0) }.map { (0x41...0x5A).contains($0) ? $0 + 0x20 : $0 }[...]
+        while handle.first == UInt8(ascii: "@") { handle.removeFirst() }
+        return handle.isEmpty ? "" : "id:" + String(decoding: handle, as: UTF8.self)
+    }
+
+    static func normalize(unicode raw: String) -> String {
         let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         let phoneCharacters = Set("+0123456789 -().")
         let digits = trimmed.filter(\.isASCIIDigitCharacter)

@@ -41,11 +41,14 @@ enum TextPolicy {
         ($0.0, try! NSRegularExpression(pattern: $0.1))
     }
 
-    static func findings(in text: String, field: String) -> TextFinding? {
+    /// - Parameter prefilter: skip patterns that cannot match (always, but for the test that
+    ///   checks skipping changes nothing).
+    static func findings(in text: String, field: String, prefilter: Bool = true) -> TextFinding? {
+        let shape = DigitShape(text)
         let range = NSRange(text.startIndex..., in: text)
         var found: [IdentifyingDetail] = []
         var claimed: [NSRange] = []
-        for (detail, regex) in patterns {
+        for (detail, regex) in patterns where !prefilter || shape.allows(detail) {
             let matches = regex.matches(in: text, range: range).filter { match in
                 !claimed.contains { NSIntersectionRange($0, match.range).length > 0 }
             }
@@ -55,6 +58,44 @@ enum TextPolicy {
             }
         }
         return found.isEmpty ? nil : TextFinding(field: field, details: found)
+    }
+
+    /// What each pattern needs at the least, counted in one pass, so that patterns which cannot
+    /// match are not run: most narratives hold no `@` and few digits, and the regular
+    /// expressions cost far more than this scan. `\d` in the patterns is any Unicode decimal
+    /// digit, and so is a digit here.
+    struct DigitShape {
+        var hasAt = false
+        var digits = 0
+        var longestRun = 0
+
+        init(_ text: String) {
+            var run = 0
+            for scalar in text.unicodeScalars {
+                // Looking up Unicode properties is slow. Below U+0660 (ASCII, Latin, Greek,
+                // Cyrillic: most of any narrative) the only decimal digits are 0-9.
+                let isDigit = scalar.value < 0x660 ? (0x30...0x39).contains(scalar.value)
+                    : scalar.properties.numericType == .decimal
+                if isDigit {
+                    digits += 1
+                    run += 1
+                    longestRun = max(longestRun, run)
+                } else {
+                    run = 0
+                    if scalar == "@" { hasAt = true }
+                }
+            }
+        }
+
+        func allows(_ detail: IdentifyingDetail) -> Bool {
+            switch detail {
+            case .emailAddress: hasAt
+            case .militaryID: longestRun >= 7
+            case .unitNumber: longestRun >= 4
+            case .passportNumber: longestRun >= 6 && digits >= 10
+            case .phoneNumber: digits >= 2
+            }
+        }
     }
 
     /// Returns the warning for `text`, or throws when the vault's policy is strict.

@@ -21,6 +21,15 @@ public enum Padding {
     ///
     /// - Throws: ``SodiumError/Code/invalidInput`` if the padding is malformed.
     public static func unpad(_ bytes: [UInt8], blockSize: Int) throws -> [UInt8] {
+        var unpadded = bytes
+        try removePadding(from: &unpadded, blockSize: blockSize)
+        return unpadded
+    }
+
+    /// Removes padding in place, without a copy (for plaintext just decrypted into a fresh array).
+    ///
+    /// - Throws: ``SodiumError/Code/invalidInput`` if the padding is malformed; `bytes` is then unchanged.
+    public static func removePadding(from bytes: inout [UInt8], blockSize: Int) throws {
         precondition(blockSize > 0, "block size must be positive")
         Sodium.ensureInitialized()
         guard !bytes.isEmpty else { throw SodiumError(.invalidInput, "malformed padding") }
@@ -29,6 +38,6 @@ public enum Padding {
             sodium_unpad(&unpaddedLength, pointer.baseAddress!, pointer.count, blockSize)
         }
         guard status == 0 else { throw SodiumError(.invalidInput, "malformed padding") }
-        return Array(bytes[..<unpaddedLength])
+        bytes.removeSubrange(unpaddedLength...)
     }
 }

@@ -54,9 +54,45 @@ public enum XChaCha20Poly1305 {
     /// - Throws: ``SodiumError/Code/authenticationFailed`` for a wrong key, wrong associated
     ///   data or any changed byte; ``SodiumError/Code/invalidInput`` for a box too short.
     public static func open(_ box: [UInt8], associatedData: [UInt8], key: SecureBytes) throws -> [UInt8] {
-        guard box.count >= overhead else { throw SodiumError(.invalidInput, "ciphertext too short") }
-        return try decrypt(Array(box[nonceLength...]), associatedData: associatedData,
-                           nonce: Array(box[..<nonceLength]), key: key)
+        try box.withUnsafeBytes { try open(buffer: $0, associatedData: associatedData, key: key) }
+    }
+
+    /// Decrypts and authenticates a box held in any contiguous collection of bytes (such as a
+    /// database blob read in place), without copying it first.
+    ///
+    /// - Throws: as ``open(_:associatedData:key:)``.
+    public static func open<Box: Collection<UInt8>>(contentsOf box: Box, associatedData: [UInt8],
+                                                    key: SecureBytes) throws -> [UInt8] {
+        if let opened = try box.withContiguousStorageIfAvailable({ bytes in
+            try open(buffer: UnsafeRawBufferPointer(bytes), associatedData: associatedData, key: key)
+        }) {
+            return opened
+        }
+        return try open(Array(box), associatedData: associatedData, key: key)
+    }
+
+    private static func open(buffer box: UnsafeRawBufferPointer, associatedData: [UInt8],
+                             key: SecureBytes) throws -> [UInt8] {
+        guard key.count == keyLength else { throw SodiumError(.invalidInput, "key must be 32 bytes") }
+        guard box.count >= overhead, let base = box.baseAddress else {
+            throw SodiumError(.invalidInput, "ciphertext too short")
+        }
+        Sodium.ensureInitialized()
+        let nonce = base.assumingMemoryBound(to: UInt8.self)
+        let ciphertext = nonce + nonceLength
+        // At least one byte, so the buffer has an address even for an empty plaintext.
+        var plaintext = [UInt8](repeating: 0, count: max(box.count - overhead, 1))
+        var outLength: UInt64 = 0
+        let status = plaintext.withUnsafeMutableBufferPointer { output in
+            key.withBytes { keyBytes in
+                crypto_aead_xchacha20poly1305_ietf_decrypt(
+                    output.baseAddress!, &outLength, nil, ciphertext, UInt64(box.count - nonceLength),
+                    associatedData, UInt64(associatedData.count), nonce, keyBytes)
+            }
+        }
+        guard status == 0 else { throw SodiumError(.authenticationFailed, "ciphertext did not authenticate") }
+        if box.count == overhead { plaintext.removeAll() }
+        return plaintext
     }
 
     /// Decrypts a box made by ``seal(secret:associatedData:key:)`` straight into secure memory.

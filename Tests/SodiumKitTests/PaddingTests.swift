@@ -76,4 +76,19 @@ struct PaddingTests {
         }
         expectSodiumError(.invalidInput) { try Padding.unpad([0x42], blockSize: 1) }
     }
+
+    @Test("Padding removed in place gives what unpad gives, and malformed padding leaves the bytes as they were")
+    func removesPaddingInPlace() throws {
+        for length in [0, 1, 63, 64, 65, 200] {
+            let original = (0..<length).map { UInt8(truncatingIfNeeded: $0 | 1) }
+            var padded = Padding.pad(original, blockSize: 64)
+            try Padding.removePadding(from: &padded, blockSize: 64)
+            #expect(padded == original)
+        }
+        var malformed: [UInt8] = [1, 2, 3, 0, 0]
+        expectSodiumError(.invalidInput) { try Padding.removePadding(from: &malformed, blockSize: 5) }
+        #expect(malformed == [1, 2, 3, 0, 0])
+        var empty: [UInt8] = []
+        expectSodiumError(.invalidInput) { try Padding.removePadding(from: &empty, blockSize: 4) }
+    }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import SodiumKit
 import Testing
 
@@ -312,6 +313,29 @@ struct XChaCha20Poly1305Tests {
                     attempt.box, associatedData: attempt.associatedData, key: attempt.key, into: output)
             }
             #expect(output.revealBytes().allSatisfy { $0 == 0 }, "attempt \(index)")
+        }
+    }
+
+    @Test("A box read in place from a database blob (Data, an array slice) opens like an array; a changed byte does not")
+    func opensContiguousCollections() throws {
+        let key = SecureBytes.random(count: XChaCha20Poly1305.keyLength)
+        let ad = Array("cases/summary".utf8)
+        for length in [0, 1, 63, 64, 300] {
+            let message = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+            let box = XChaCha20Poly1305.seal(message, associatedData: ad, key: key)
+            #expect(try XChaCha20Poly1305.open(contentsOf: Data(box), associatedData: ad, key: key) == message)
+            #expect(try XChaCha20Poly1305.open(contentsOf: ([9] + box)[1...], associatedData: ad, key: key) == message)
+            var changed = Data(box)
+            changed[changed.count - 1] ^= 1
+            expectSodiumError(.authenticationFailed) {
+                try XChaCha20Poly1305.open(contentsOf: changed, associatedData: ad, key: key)
+            }
+            expectSodiumError(.authenticationFailed) {
+                try XChaCha20Poly1305.open(contentsOf: Data(box), associatedData: ad + [0], key: key)
+            }
+        }
+        expectSodiumError(.invalidInput) {
+            try XChaCha20Poly1305.open(contentsOf: Data(count: XChaCha20Poly1305.overhead - 1), associatedData: ad, key: key)
         }
     }
 }

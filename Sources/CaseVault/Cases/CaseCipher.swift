@@ -83,18 +83,60 @@ struct CaseCipher {
     }
 
     /// Opens a record sealed by ``sealRecord``; any failure is an integrity error naming the case.
-    func openRecord<Record>(_ box: [UInt8], column: String, id: CaseID, version: UInt64, _ compartment: Compartment,
-                            keyVersion: UInt32, decode: ([UInt8]) throws -> Record) throws -> Record {
+    func openRecord<Record>(_ box: some Collection<UInt8>, column: String, id: CaseID, version: UInt64,
+                            _ compartment: Compartment, keyVersion: UInt32,
+                            decode: ([UInt8]) throws -> Record) throws -> Record {
         let key = try keys.compartment(compartment, for: "read cases")
         do {
             guard key.version == keyVersion else { throw RecordDecodingError() }
-            let padded = try XChaCha20Poly1305.open(
-                box, associatedData: CaseCipher.ad(column, id, version: version, compartment,
-                                                   keyID: compartment.rawValue, keyVersion: keyVersion),
+            var plaintext = try XChaCha20Poly1305.open(
+                contentsOf: box, associatedData: CaseCipher.ad(column, id, version: version, compartment,
+                                                               keyID: compartment.rawValue, keyVersion: keyVersion),
                 key: key.symmetric)
-            return try decode(try Padding.unpad(padded, blockSize: CaseCipher.shortBlock))
+            try Padding.removePadding(from: &plaintext, blockSize: CaseCipher.shortBlock)
+            return try decode(plaintext)
         } catch {
             throw CaseVaultError.integrity(id, column == "stats" ? "statistics row" : column)
+        }
+    }
+
+    /// Opens one column's records (summaries or statistics) row after row, for listings and
+    /// exports: the key is looked up and the associated data laid out once, not per row.
+    struct RecordScanner {
+        private let key: CompartmentKey
+        private let column: String
+        private var template: AssociatedData.Template
+
+        init(column: String, _ compartment: Compartment, keys: KeyRing, for action: String) throws {
+            key = try keys.compartment(compartment, for: action)
+            self.column = column
+            template = AssociatedData.Template(table: "cases", column: column, compartment: compartment.rawValue,
+                                               keyID: compartment.rawValue)
+        }
+
+        /// The authenticated plaintext of one row's record, still padded.
+        mutating func open(_ box: some Collection<UInt8>, id: CaseID, version: UInt64,
+                           keyVersion: UInt32) throws -> [UInt8] {
+            do {
+                guard key.version == keyVersion else { throw RecordDecodingError() }
+                let key = self.key
+                return try template.with(caseID: id.bytes, version: version, keyVersion: keyVersion) { ad in
+                    try XChaCha20Poly1305.open(contentsOf: box, associatedData: ad, key: key.symmetric)
+                }
+            } catch {
+                throw CaseVaultError.integrity(id, column == "stats" ? "statistics row" : column)
+            }
+        }
+
+        /// Removes the padding from an opened record and decodes it.
+        func decode<Record>(_ padded: [UInt8], id: CaseID, _ decode: ([UInt8]) throws -> Record) throws -> Record {
+            do {
+                var plaintext = padded
+                try Padding.removePadding(from: &plaintext, blockSize: CaseCipher.shortBlock)
+                return try decode(plaintext)
+            } catch {
+                throw CaseVaultError.integrity(id, column == "stats" ? "statistics row" : column)
+            }
         }
     }
 
@@ -102,7 +144,8 @@ struct CaseCipher {
         sealRecord(summary.encoded, column: "summary", id: id, version: version, .intake, key: intake)
     }
 
-    func openSummary(_ box: [UInt8], id: CaseID, version: UInt64, keyVersion: UInt32) throws -> SummaryRecord {
+    func openSummary(_ box: some Collection<UInt8>, id: CaseID, version: UInt64,
+                     keyVersion: UInt32) throws -> SummaryRecord {
         try openRecord(box, column: "summary", id: id, version: version, .intake, keyVersion: keyVersion,
                        decode: SummaryRecord.init(decoding:))
     }
@@ -111,7 +154,7 @@ struct CaseCipher {
         sealRecord(stats.encoded, column: "stats", id: id, version: version, .stats, key: key)
     }
 
-    func openStats(_ box: [UInt8], id: CaseID, version: UInt64, keyVersion: UInt32) throws -> StatsRecord {
+    func openStats(_ box: some Collection<UInt8>, id: CaseID, version: UInt64, keyVersion: UInt32) throws -> StatsRecord {
         try openRecord(box, column: "stats", id: id, version: version, .stats, keyVersion: keyVersion,
                        decode: StatsRecord.init(decoding:))
     }

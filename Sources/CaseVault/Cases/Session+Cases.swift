@@ -21,15 +21,19 @@ extension Session {
             assigneeID = user.id
         }
         let today = CalendarDay.today(inTimeZone: settings.timeZone)
-        let cipher = self.cipher
+        var scanner = try CaseCipher.RecordScanner(column: "summary", .intake, keys: keys, for: "list cases")
         var result: [CaseSummary] = []
         try vault.read("list cases") { db in
             let cursor = try Row.fetchCursor(db, sql: "SELECT id, version, key_version, summary FROM cases")
             while let row = try cursor.next() {
                 let id = try CaseID(storedBytes: [UInt8](row[0] as Data))
-                let summary = try cipher.openSummary([UInt8](row[3] as Data), id: id,
-                                                     version: UInt64(row[1] as Int64),
-                                                     keyVersion: UInt32(row[2] as Int64))
+                // Every summary is authenticated; only those in the asked-for state are unpadded and decoded.
+                let padded = try row.withUnsafeData(atIndex: 3) { box in
+                    try scanner.open(box ?? Data(), id: id, version: UInt64(row[1] as Int64),
+                                     keyVersion: UInt32(row[2] as Int64))
+                }
+                if let state = filter.state, try SummaryRecord.state(in: padded, of: id) != state { continue }
+                let summary = try scanner.decode(padded, id: id, SummaryRecord.init(decoding:))
                 if let state = filter.state, summary.state != state { continue }
                 if let urgency = filter.urgency, summary.urgency != urgency { continue }
                 if let assigneeID, summary.assignee != assigneeID { continue }

@@ -14,8 +14,10 @@ struct RecordWriter {
     mutating func u8(_ value: UInt8) { bytes.append(value) }
 
     mutating func u32(_ value: UInt32) {
-        bytes.append(contentsOf: [UInt8(value >> 24), UInt8(value >> 16 & 0xff), UInt8(value >> 8 & 0xff),
-                                  UInt8(value & 0xff)])
+        bytes.append(UInt8(value >> 24))
+        bytes.append(UInt8(value >> 16 & 0xff))
+        bytes.append(UInt8(value >> 8 & 0xff))
+        bytes.append(UInt8(value & 0xff))
     }
 
     mutating func u64(_ value: UInt64) {
@@ -30,7 +32,10 @@ struct RecordWriter {
         bytes.append(contentsOf: value)
     }
 
-    mutating func field(_ value: String) { field(Array(value.utf8)) }
+    mutating func field(_ value: String) {
+        u32(UInt32(value.utf8.count))
+        bytes.append(contentsOf: value.utf8)
+    }
 
     /// A present/absent flag, then the field when present.
     mutating func optionalField(_ value: [UInt8]?) {
@@ -61,7 +66,8 @@ struct RecordReader {
     mutating func u32() throws -> UInt32 {
         guard bytes.count - offset >= 4 else { throw RecordDecodingError() }
         defer { offset += 4 }
-        return bytes[offset..<offset + 4].reduce(0) { $0 << 8 | UInt32($1) }
+        return UInt32(bytes[offset]) << 24 | UInt32(bytes[offset + 1]) << 16 | UInt32(bytes[offset + 2]) << 8
+            | UInt32(bytes[offset + 3])
     }
 
     mutating func u64() throws -> UInt64 { try UInt64(u32()) << 32 | UInt64(u32()) }

@@ -29,7 +29,7 @@ extension Session {
         }
         var cube = CountCube(sizes: sizes)
         let cells = ExportCells(dimensions: query.dimensions, months: months, cube: cube)
-        let cipher = self.cipher
+        var scanner = try CaseCipher.RecordScanner(column: "stats", .stats, keys: keys, for: "export counts")
         let cutoff = Clock.nowSeconds()
         try vault.read("export counts") { db in
             let total = progress == nil ? 0 : try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM cases") ?? 0
@@ -37,8 +37,11 @@ extension Session {
             var read = 0
             while let row = try cursor.next() {
                 let id = try CaseID(storedBytes: [UInt8](row[0] as Data))
-                let stats = try cipher.openStats([UInt8](row[3] as Data), id: id, version: UInt64(row[1] as Int64),
-                                                 keyVersion: UInt32(row[2] as Int64))
+                let padded = try row.withUnsafeData(atIndex: 3) { box in
+                    try scanner.open(box ?? Data(), id: id, version: UInt64(row[1] as Int64),
+                                     keyVersion: UInt32(row[2] as Int64))
+                }
+                let stats = try scanner.decode(padded, id: id, StatsRecord.init(decoding:))
                 cells.forEachCell(of: stats) { cube.increment(cell: $0) }
                 read += 1
                 if read % 1024 == 0 { progress?(read, total) }

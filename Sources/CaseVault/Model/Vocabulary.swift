@@ -112,6 +112,7 @@ extension Set where Element == Need {
 
     init(mask: UInt8) throws {
         guard mask >> Need.allCases.count == 0 else { throw RecordDecodingError() }
-        self = Set(Need.allCases.filter { mask & (1 << $0.code) != 0 })
+        self.init(minimumCapacity: Need.allCases.count)
+        for need in Need.allCases where mask & (1 << need.code) != 0 { insert(need) }
     }
 }

@@ -4,7 +4,7 @@
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SWIFT ?= $(shell command -v swift || echo /opt/swift/usr/bin/swift)
 
-.PHONY: deps build demo test clean
+.PHONY: deps build demo test benchmarks clean
 
 deps:
 	@if ! pkg-config --exists libsodium 2>/dev/null || [ ! -f /usr/include/sqlite3.h ]; then \
@@ -22,5 +22,13 @@ demo: deps
 test: deps
 	$(SWIFT) test --disable-xctest
 
+# Release-build benchmarks of CaseVault against plain SQLite in the same run; writes the results
+# table into Docs/Performance.md. The first run builds the 100,000- and 1,000,000-case datasets
+# (kept in $$CASEVAULT_BENCHMARK_DATA, default a folder in /tmp) and takes about 15 minutes.
+benchmarks: deps
+	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark \
+		--no-progress --format influx --path .results
+	cd Benchmarks && $(SWIFT) run -c release PerformanceReport .results/Current_run.influx.csv ../Docs/Performance.md
+
 clean:
-	rm -rf .build
+	rm -rf .build Benchmarks/.build

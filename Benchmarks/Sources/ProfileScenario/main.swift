@@ -1,0 +1,59 @@
+import BenchmarkSupport
+import CaseVault
+import Foundation
+
+// Runs one benchmark scenario once, with nothing else in the process, so that
+// `valgrind --tool=callgrind` can count its instructions (repeatable, unlike timings):
+//
+//   swift build -c release --product ProfileScenario
+//   valgrind --tool=callgrind --callgrind-out-file=intake.out .build/release/ProfileScenario intake 5000
+//   callgrind_annotate intake.out | head -40
+//
+// Scenarios: intake N (into a fresh vault), list, lookup, export (over the 100,000-case dataset).
+
+let arguments = CommandLine.arguments.dropFirst()
+guard let scenario = arguments.first else {
+    FileHandle.standardError.write(Data("usage: ProfileScenario intake N | list | lookup | export\n".utf8))
+    exit(2)
+}
+let clock = ContinuousClock()
+do {
+    switch scenario {
+    case "intake":
+        let count = arguments.dropFirst().first.flatMap { Int($0) } ?? 5_000
+        let requests = Workload(count: count).requests
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("profile-\(UUID()).db").path
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let session = try Dataset.createVault(at: path)
+            .unlock(user: Dataset.coordinator, passphrase: Dataset.passphrase(Dataset.coordinator))
+        let started = clock.now
+        let receipts = try session.intake(requests)
+        print("intake of \(receipts.count) requests: \(clock.now - started)")
+    case "list":
+        let session = try Dataset.prepare(count: 100_000, transitions: true).unlock(Dataset.lawyer)
+        let started = clock.now
+        let cases = try session.cases(CaseFilter(state: .awaitingReview))
+        print("listed \(cases.count) cases: \(clock.now - started)")
+    case "lookup":
+        let dataset = try Dataset.prepare(count: 100_000, transitions: true)
+        let session = try dataset.unlock(Dataset.coordinator)
+        let contacts = dataset.workload.knownContacts.prefix(1_000)
+        let started = clock.now
+        var found = 0
+        for contact in contacts { found += try session.openCases(withContact: contact).count }
+        print("\(contacts.count) lookups found \(found) cases: \(clock.now - started)")
+    case "export":
+        let session = try Dataset.prepare(count: 100_000, transitions: true).unlock(Dataset.auditor)
+        let query = CountQuery(by: [.month, .region], from: try YearMonth(parsing: "2025-01"),
+                               to: try YearMonth(parsing: "2025-12"))
+        let started = clock.now
+        let table = try session.export(query)
+        print("exported \(table.rows.count) rows: \(clock.now - started)")
+    default:
+        FileHandle.standardError.write(Data("unknown scenario \(scenario)\n".utf8))
+        exit(2)
+    }
+} catch {
+    FileHandle.standardError.write(Data("ProfileScenario: \(error)\n".utf8))
+    exit(1)
+}

@@ -35,7 +35,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CaseVaultCLITests",
-            dependencies: ["CaseVaultCLI", "CaseVault", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["CaseVaultCLI", "CaseVault", "SodiumKit", .product(name: "GRDB", package: "GRDB.swift")]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -364,46 +364,10 @@ private struct Runner: Sendable {
     }
 
     func run(_ arguments: [String], timeout: TimeInterval = 60) async throws -> CommandResult {
-        let tag = UUID().uuidString
-        let outURL = FileManager.default.temporaryDirectory.appendingPathComponent("casevault-out-\(tag)")
-        let errURL = FileManager.default.temporaryDirectory.appendingPathComponent("casevault-err-\(tag)")
-        defer {
-            for url in [outURL, errURL] { try? FileManager.default.removeItem(at: url) }
-        }
-        guard FileManager.default.createFile(atPath: outURL.path, contents: nil),
-              FileManager.default.createFile(atPath: errURL.path, contents: nil) else {
-            throw HarnessError(description: "cannot create output files in \(FileManager.default.temporaryDirectory)")
-        }
-        let process = Process()
-        let command = prefix + [binary] + arguments
-        process.executableURL = URL(fileURLWithPath: command[0])
-        process.arguments = Array(command.dropFirst())
-        process.environment = CommandLineTool.environment()
-        process.currentDirectoryURL = directory
-        let out = try FileHandle(forWritingTo: outURL)
-        let err = try FileHandle(forWritingTo: errURL)
-        defer {
-            try? out.close()
-            try? err.close()
-        }
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        let status: (Int32, Bool) = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { finished in
-                let signalled = finished.terminationReason == .uncaughtSignal
-                continuation.resume(returning: (finished.terminationStatus, signalled))
-            }
-            do {
-                try process.run()
-            } catch {
-                process.terminationHandler = nil
-                continuation.resume(throwing: HarnessError(description: "cannot start \(command[0]): \(error)"))
-            }
-        }
-        return CommandResult(status: status.0, crashed: status.1,
-                             stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
-                             stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
+        // Output files go to the temporary folder, so the vault's folder gains nothing.
+        try await CommandLineTool.run(arguments, in: directory, timeout: timeout, launcher: prefix,
+                                      tool: URL(fileURLWithPath: binary),
+                                      outputFolder: FileManager.default.temporaryDirectory)
     }
 }
 

@@ -316,7 +316,7 @@ struct XChaCha20Poly1305Tests {
         }
     }
 
-    @Test("A box read in place from a database blob (Data, an array slice) opens like an array; a changed byte does not")
+    @Test("A box read in place (Data, an array slice) opens like an array; a changed byte does not")
     func opensContiguousCollections() throws {
         let key = SecureBytes.random(count: XChaCha20Poly1305.keyLength)
         let ad = Array("cases/summary".utf8)
@@ -335,7 +335,8 @@ struct XChaCha20Poly1305Tests {
             }
         }
         expectSodiumError(.invalidInput) {
-            try XChaCha20Poly1305.open(contentsOf: Data(count: XChaCha20Poly1305.overhead - 1), associatedData: ad, key: key)
+            try XChaCha20Poly1305.open(contentsOf: Data(count: XChaCha20Poly1305.overhead - 1), associatedData: ad,
+                                       key: key)
         }
     }
 }

@@ -47,7 +47,8 @@ let benchmarks: @Sendable () -> Void = {
             let path = temporaryPath("intake.db")
             defer { remove(path) }
             let vault = try Dataset.createVault(at: path)
-            let session = try vault.unlock(user: Dataset.coordinator, passphrase: Dataset.passphrase(Dataset.coordinator))
+            let session = try vault.unlock(user: Dataset.coordinator,
+                                           passphrase: Dataset.passphrase(Dataset.coordinator))
             benchmark.startMeasurement()
             blackHole(try session.intake(requests))
             benchmark.stopMeasurement()
@@ -94,7 +95,8 @@ let benchmarks: @Sendable () -> Void = {
 
     let shownIDs = Prepared<[CaseID]>()
     let shownPlainIDs = Prepared<[Data]>()
-    Benchmark("Show one case: CaseVault", configuration: .init(maxDuration: .seconds(5), maxIterations: 2_000)) { benchmark in
+    let manyShort = Benchmark.Configuration(maxDuration: .seconds(5), maxIterations: 2_000)
+    Benchmark("Show one case: CaseVault", configuration: manyShort) { benchmark in
         let session = listingSession.value!
         let ids = shownIDs.value!
         for iteration in benchmark.scaledIterations {
@@ -105,7 +107,7 @@ let benchmarks: @Sendable () -> Void = {
         listingSession.value = session
         shownIDs.value = try session.cases(CaseFilter(state: .inReview)).map(\.id)
     }
-    Benchmark("Show one case: plain", configuration: .init(maxDuration: .seconds(5), maxIterations: 2_000)) { benchmark in
+    Benchmark("Show one case: plain", configuration: manyShort) { benchmark in
         let plain = listingPlain.value!
         let ids = shownPlainIDs.value!
         for iteration in benchmark.scaledIterations {

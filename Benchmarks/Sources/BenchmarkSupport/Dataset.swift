@@ -63,7 +63,8 @@ public struct Dataset: Sendable {
     public static func createVault(at path: String) throws -> Vault {
         let vault = try Vault.create(at: path, admin: admin, passphrase: passphrase(admin), kdf: .interactive).vault
         let session = try vault.unlock(user: admin, passphrase: passphrase(admin))
-        try session.addUser(name: coordinator, role: .coordinator, passphrase: passphrase(coordinator), kdf: .interactive)
+        try session.addUser(name: coordinator, role: .coordinator, passphrase: passphrase(coordinator),
+                            kdf: .interactive)
         try session.addUser(name: lawyer, role: .lawyer, passphrase: passphrase(lawyer), kdf: .interactive)
         try session.addUser(name: auditor, role: .auditor, passphrase: passphrase(auditor), kdf: .interactive)
         return vault
@@ -73,7 +74,8 @@ public struct Dataset: Sendable {
         let workload = Workload(count: count)
         let plain = try PlainStore(path: plainPath)
         let vault = try Dataset.createVault(at: vaultPath)
-        let coordinator = try vault.unlock(user: Dataset.coordinator, passphrase: Dataset.passphrase(Dataset.coordinator))
+        let coordinator = try vault.unlock(user: Dataset.coordinator,
+                                           passphrase: Dataset.passphrase(Dataset.coordinator))
         var ids: [CaseID] = []
         ids.reserveCapacity(count)
         let batch = 10_000

@@ -79,7 +79,8 @@ public struct Workload: Sendable {
 
     static func phone(_ random: inout SplitMix64) -> String {
         let digits = (0..<9).map { _ in String(random.next(below: 10)) }.joined()
-        return "+7 9\(digits.prefix(2)) \(digits.dropFirst(2).prefix(3))-\(digits.dropFirst(5).prefix(2))-\(digits.suffix(2))"
+        return "+7 9\(digits.prefix(2)) \(digits.dropFirst(2).prefix(3))-"
+            + "\(digits.dropFirst(5).prefix(2))-\(digits.suffix(2))"
     }
 
     /// A narrative of one to eight sentences, in Russian or English, about 100 to 1,200 bytes.

@@ -150,7 +150,7 @@ do {
     let generated = "\(try table(results))\n\nMachine:\n\n\(machine())"
     guard let begin = text.range(of: "<!-- results:begin -->\n"), let end = text.range(of: "<!-- results:end -->"),
           begin.upperBound <= end.lowerBound else {
-        throw ReportError(description: "\(document.path) has no <!-- results:begin --> ... <!-- results:end --> markers")
+        throw ReportError(description: "\(document.path) has no results:begin and results:end markers")
     }
     let updated = text.replacingCharacters(in: begin.upperBound..<end.lowerBound, with: generated + "\n")
     try Data(updated.utf8).write(to: document)

@@ -154,7 +154,8 @@ struct CaseCipher {
         sealRecord(stats.encoded, column: "stats", id: id, version: version, .stats, key: key)
     }
 
-    func openStats(_ box: some Collection<UInt8>, id: CaseID, version: UInt64, keyVersion: UInt32) throws -> StatsRecord {
+    func openStats(_ box: some Collection<UInt8>, id: CaseID, version: UInt64,
+                   keyVersion: UInt32) throws -> StatsRecord {
         try openRecord(box, column: "stats", id: id, version: version, .stats, keyVersion: keyVersion,
                        decode: StatsRecord.init(decoding:))
     }

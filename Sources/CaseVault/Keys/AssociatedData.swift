@@ -28,7 +28,8 @@ struct AssociatedData {
 
     /// The associated data of one column, laid out once for a scan over many rows: only the
     /// case id, record version and key version change from row to row, and they are written
-    /// in place. The bytes are exactly those of ``make(table:column:caseID:recordVersion:compartment:keyID:keyVersion:)``.
+    /// in place. The bytes are exactly those of
+    /// ``make(table:column:caseID:recordVersion:compartment:keyID:keyVersion:)``.
     struct Template {
         private var bytes: [UInt8]
         private let idOffset: Int
@@ -36,8 +37,9 @@ struct AssociatedData {
         private let keyVersionOffset: Int
 
         init(table: String, column: String, compartment: String, keyID: String) {
-            bytes = AssociatedData.make(table: table, column: column, caseID: CaseID(checked: [UInt8](repeating: 0, count: 16)),
-                                        recordVersion: 0, compartment: compartment, keyID: keyID, keyVersion: 0)
+            bytes = AssociatedData.make(table: table, column: column,
+                                        caseID: CaseID(checked: [UInt8](repeating: 0, count: 16)), recordVersion: 0,
+                                        compartment: compartment, keyID: keyID, keyVersion: 0)
             idOffset = 8 + 4 + table.utf8.count + 4 + column.utf8.count + 4
             versionOffset = idOffset + 16 + 4
             keyVersionOffset = bytes.count - 4

@@ -106,30 +106,29 @@ enum CommandLineTool {
     ///
     /// Output goes to files rather than pipes so a chatty command can never block on a full pipe.
     /// With `detached`, the binary runs in a new session through `setsid`, so it has no terminal to prompt on
-    /// even when the tests run in one.
+    /// even when the tests run in one. `launcher` (such as `setpriv` and its options) runs the binary, `tool`
+    /// replaces the binary found by ``binary()``, and `outputFolder` holds the output files (default `directory`).
     static func run(_ arguments: [String], in directory: URL, stdin: Data? = nil,
                     environment extra: [String: String] = [:], detached: Bool = false,
-                    timeout: TimeInterval = 60) async throws -> CommandResult {
+                    timeout: TimeInterval = 60, launcher: [String] = [], tool: URL? = nil,
+                    outputFolder: URL? = nil) async throws -> CommandResult {
         let manager = FileManager.default
         let tag = UUID().uuidString
-        let outURL = directory.appendingPathComponent(".stdout-\(tag)")
-        let errURL = directory.appendingPathComponent(".stderr-\(tag)")
-        let inURL = directory.appendingPathComponent(".stdin-\(tag)")
+        let folder = outputFolder ?? directory
+        let outURL = folder.appendingPathComponent(".stdout-\(tag)")
+        let errURL = folder.appendingPathComponent(".stderr-\(tag)")
+        let inURL = folder.appendingPathComponent(".stdin-\(tag)")
         defer {
             for url in [outURL, errURL, inURL] { try? manager.removeItem(at: url) }
         }
         guard manager.createFile(atPath: outURL.path, contents: nil),
               manager.createFile(atPath: errURL.path, contents: nil) else {
-            throw HarnessError(description: "cannot create output files in \(directory.path)")
+            throw HarnessError(description: "cannot create output files in \(folder.path)")
         }
         let process = Process()
-        if detached {
-            process.executableURL = setsid
-            process.arguments = ["--wait", try binary().path] + arguments
-        } else {
-            process.executableURL = try binary()
-            process.arguments = arguments
-        }
+        let command = (detached ? [setsid.path, "--wait"] : []) + launcher + [try (tool ?? binary()).path] + arguments
+        process.executableURL = URL(fileURLWithPath: command[0])
+        process.arguments = Array(command.dropFirst())
         process.environment = environment(adding: extra)
         process.currentDirectoryURL = directory
         let outHandle = try FileHandle(forWritingTo: outURL)
@@ -156,7 +155,7 @@ enum CommandLineTool {
                 try process.run()
             } catch {
                 process.terminationHandler = nil
-                continuation.resume(throwing: HarnessError(description: "cannot start casevault: \(error)"))
+                continuation.resume(throwing: HarnessError(description: "cannot start \(command[0]): \(error)"))
                 return
             }
             let running = UncheckedProcess(process: process)

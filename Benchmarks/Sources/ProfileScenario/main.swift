@@ -9,19 +9,23 @@ import Foundation
 //   valgrind --tool=callgrind --callgrind-out-file=intake.out .build/release/ProfileScenario intake 5000
 //   callgrind_annotate intake.out | head -40
 //
-// Scenarios: intake N (into a fresh vault), list, lookup, export (over the 100,000-case dataset).
+// Scenarios: intake N (into a fresh vault), intake-without-contacts N (the same requests without
+// their contact handles, so no duplicate lookups), list, lookup, export (over the 100,000-case dataset).
 
 let arguments = CommandLine.arguments.dropFirst()
 guard let scenario = arguments.first else {
-    FileHandle.standardError.write(Data("usage: ProfileScenario intake N | list | lookup | export\n".utf8))
+    FileHandle.standardError.write(Data("usage: ProfileScenario intake N | intake-without-contacts N | list | lookup | export\n".utf8))
     exit(2)
 }
 let clock = ContinuousClock()
 do {
     switch scenario {
-    case "intake":
+    case "intake", "intake-without-contacts":
         let count = arguments.dropFirst().first.flatMap { Int($0) } ?? 5_000
-        let requests = Workload(count: count).requests
+        var requests = Workload(count: count).requests
+        if scenario == "intake-without-contacts" {
+            for index in requests.indices { requests[index].contact = nil }
+        }
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("profile-\(UUID()).db").path
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
         let session = try Dataset.createVault(at: path)

@@ -54,6 +54,11 @@ extension Session {
             var written: [[UInt8]] = []
             written.reserveCapacity(requests.count * 4)
             var receipts: [IntakeReceipt] = []
+            // This batch's own contacts, by blind index, compared in memory; the vault lookup reads only
+            // rows stored before the batch (rowids below the first one this batch gets), so it never
+            // reads back the rows this transaction has just written.
+            var batchContacts: [[UInt8]: [(id: CaseID, normalized: String)]] = [:]
+            let firstBatchRow = try Int64.fetchOne(db, sql: "SELECT IFNULL(MAX(rowid), 0) + 1 FROM cases") ?? 1
             for (position, request) in requests.enumerated() {
                 let id = CaseID.random()
                 keys.dataKey.randomize()
@@ -65,8 +70,13 @@ extension Session {
                 var contact: [UInt8]?
                 var duplicates: [CaseID] = []
                 if let handle = request.contact, let index = indexes[position] {
-                    // The lookup runs inside this transaction, so it also sees this batch's earlier rows.
-                    duplicates = try openCases(db, withContact: index.normalized, index: index.value)
+                    // Earlier cases are looked up in the vault; this batch's earlier requests (open, in
+                    // intake) are compared in memory, in the same order as rows are stored.
+                    let fromBatch = batchContacts[index.value, default: []]
+                    duplicates = try openCases(db, withContact: index.normalized, index: index.value,
+                                               before: firstBatchRow, skipping: Set(fromBatch.map(\.id)))
+                        + fromBatch.filter { $0.normalized == index.normalized }.map(\.id)
+                    batchContacts[index.value, default: []].append((id, index.normalized))
                     keys.contactKey.randomize()
                     wrappedContact = cipher.wrap(keys.contactKey, column: "contact_key", id: id, intake: intakeKey)
                     contact = cipher.seal(Array(handle.utf8), column: "contact", id: id, block: CaseCipher.shortBlock,
@@ -126,17 +136,21 @@ extension Session {
     /// Open cases whose contact handle equals `normalized`: the blind index narrows the search
     /// to a few candidates (it is truncated on purpose), then each candidate's contact is
     /// decrypted and compared, and only a case whose contact matches has its summary opened to
-    /// see whether it is still open.
-    func openCases(_ db: Database, withContact normalized: String, index: [UInt8]) throws -> [CaseID] {
+    /// see whether it is still open. Only rows before `rowLimit` are read, and cases in `known`
+    /// are passed over (bulk intake compares its own batch in memory).
+    func openCases(_ db: Database, withContact normalized: String, index: [UInt8], before rowLimit: Int64 = .max,
+                   skipping known: Set<CaseID> = []) throws -> [CaseID] {
         let statement = try db.cachedStatement(sql: """
             SELECT id, version, key_version, contact_key, contact, summary FROM cases
-            WHERE blind_index = ? AND contact IS NOT NULL
+            WHERE blind_index = ? AND rowid < ? AND contact IS NOT NULL
+            ORDER BY rowid
             """)
         let cipher = self.cipher
         var matches: [CaseID] = []
-        let rows = try Row.fetchCursor(statement, arguments: [Data(index)])
+        let rows = try Row.fetchCursor(statement, arguments: [Data(index), rowLimit])
         while let row = try rows.next() {
             let id = try CaseID(storedBytes: [UInt8](row[0] as Data))
+            guard !known.contains(id) else { continue }
             let keyVersion = UInt32(row[2] as Int64)
             guard let wrapped = row[3] as Data?, let box = row[4] as Data? else { continue }
             try cipher.unwrap([UInt8](wrapped), column: "contact_key", id: id, keyVersion: keyVersion,

@@ -86,18 +86,9 @@ struct CaseCipher {
     func openRecord<Record>(_ box: some Collection<UInt8>, column: String, id: CaseID, version: UInt64,
                             _ compartment: Compartment, keyVersion: UInt32,
                             decode: ([UInt8]) throws -> Record) throws -> Record {
-        let key = try keys.compartment(compartment, for: "read cases")
-        do {
-            guard key.version == keyVersion else { throw RecordDecodingError() }
-            var plaintext = try XChaCha20Poly1305.open(
-                contentsOf: box, associatedData: CaseCipher.ad(column, id, version: version, compartment,
-                                                               keyID: compartment.rawValue, keyVersion: keyVersion),
-                key: key.symmetric)
-            try Padding.removePadding(from: &plaintext, blockSize: CaseCipher.shortBlock)
-            return try decode(plaintext)
-        } catch {
-            throw CaseVaultError.integrity(id, column == "stats" ? "statistics row" : column)
-        }
+        var scanner = try RecordScanner(column: column, compartment, keys: keys, for: "read cases")
+        return try scanner.decode(try scanner.open(box, id: id, version: version, keyVersion: keyVersion), id: id,
+                                  decode)
     }
 
     /// Opens one column's records (summaries or statistics) row after row, for listings and

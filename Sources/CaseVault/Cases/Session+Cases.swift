@@ -34,7 +34,6 @@ extension Session {
                 }
                 if let state = filter.state, try SummaryRecord.state(in: padded, of: id) != state { continue }
                 let summary = try scanner.decode(padded, id: id, SummaryRecord.init(decoding:))
-                if let state = filter.state, summary.state != state { continue }
                 if let urgency = filter.urgency, summary.urgency != urgency { continue }
                 if let assigneeID, summary.assignee != assigneeID { continue }
                 if filter.overdue {

@@ -87,11 +87,11 @@ private struct ExportCells {
             switch dimension {
             case .month: coordinate = monthOffset
             case .region: coordinate = regionIndex[stats.region.code] ?? regionIndex[Region.unknown.code]!
-            case .district: coordinate = Int(stats.region.district.code)
-            case .service: coordinate = Int(stats.service.code)
-            case .situation: coordinate = Int(stats.situation.code)
-            case .state: coordinate = Int(stats.state.code)
-            case .outcome: coordinate = Int(stats.outcome.code)
+            case .district: coordinate = stats.region.district.ordinal
+            case .service: coordinate = stats.service.ordinal
+            case .situation: coordinate = stats.situation.ordinal
+            case .state: coordinate = stats.state.ordinal
+            case .outcome: coordinate = stats.outcome.ordinal
             case .need:
                 needStride = stride
                 continue
@@ -99,7 +99,7 @@ private struct ExportCells {
             base += coordinate * stride
         }
         if let needStride {
-            for need in stats.needs { body(base + Int(need.code) * needStride) }
+            for need in stats.needs { body(base + need.ordinal * needStride) }
         } else {
             body(base)
         }

@@ -1,15 +1,3 @@
-/// A compartment: one versioned symmetric key and one X25519 key pair, deciding who reads what.
-///
-/// | compartment | read | write |
-/// |---|---|---|
-/// | intake | coordinator, lawyer, admin | same |
-/// | legal | lawyer, admin | anyone with the case (sealed to the legal public key) |
-/// | stats | every role | coordinator, lawyer, admin |
-/// | audit | admin | everyone (sealed to the audit public key) |
-public enum Compartment: String, VocabularyValue {
-    case intake, legal, stats, audit
-}
-
 /// The names of keys an admin grants to users: the four compartments, the blind-index key and
 /// the vault root signing key.
 enum KeyName: String, CaseIterable, Sendable {

@@ -1,5 +1,5 @@
 /// A federal district of Russia, as derived from a region by ``Region/districtTableVersion``.
-public enum FederalDistrict: String, VocabularyValue {
+public enum FederalDistrict: String, StoredVocabulary {
     case central, northwestern, southern
     case northCaucasian = "north-caucasian"
     case volga, ural, siberian

@@ -2,11 +2,6 @@ import Foundation
 import GRDB
 import SodiumKit
 
-/// A field of a case that a lawyer may put in a referral packet.
-public enum PacketField: String, VocabularyValue {
-    case received, channel, region, district, service, situation, needs, urgency, deadline, contact, narrative
-}
-
 /// An opened referral packet, as the partner reads it.
 public struct OpenedReferralPacket: Hashable, Sendable {
     /// The case the packet is about (the organisation's reference).

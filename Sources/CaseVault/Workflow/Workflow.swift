@@ -1,14 +1,3 @@
-/// An event that moves a case through the workflow.
-public enum WorkflowEvent: String, VocabularyValue {
-    case submit
-    case beginReview = "begin-review"
-    case requestInfo = "request-info"
-    case refer
-    case referralAccepted = "referral-accepted"
-    case referralDeclined = "referral-declined"
-    case reassign, close, reopen
-}
-
 /// What an event needs besides the right role and state.
 public enum WorkflowRequirement: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
     case note, partner, consent, outcome, assignee

@@ -166,21 +166,21 @@ struct BadEnvironmentTests {
 
     // MARK: Newer format
 
-    @Test("a vault of format 2: refused in one line naming the format and saying to upgrade; not migrated")
+    @Test("a vault of format 3: refused in one line naming the format and saying to upgrade; not migrated")
     func newerFormat() async throws {
         let (workspace, seed) = try await SeedVault.workspace()
         let queue = try DatabaseQueue(path: workspace.vaultPath)
-        try await queue.write { db in try db.execute(sql: "UPDATE vault SET format_version = 2 WHERE id = 1") }
+        try await queue.write { db in try db.execute(sql: "UPDATE vault SET format_version = 3 WHERE id = 1") }
         try queue.close()
         let before = try vaultFiles(workspace.vaultPath)
         #expect(before.count == 1, "the edit left a -wal or -shm file: \(before.keys)")
 
         for command in try commands(workspace, id: seed.ids[0]) {
             let result = try await workspace.run(as: Cast.admin, command)
-            expectFailure(result, status: 1, mentions: ["format 2", "upgrade casevault"])
+            expectFailure(result, status: 1, mentions: ["format 3", "upgrade casevault"])
         }
         #expect(try vaultFiles(workspace.vaultPath) == before,
-                "the format-2 vault was changed (migrated, switched, checkpointed)")
+                "the format-3 vault was changed (migrated, switched, checkpointed)")
     }
 
     // MARK: Missing

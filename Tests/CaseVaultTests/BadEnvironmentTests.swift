@@ -33,7 +33,7 @@ struct BadEnvironmentTests {
     func translation(_ failure: Failure) {
         let error = DatabaseError(resultCode: failure.code, message: "near INSERT: secret_handle_42",
                                   sql: "INSERT INTO cases (contact) VALUES (?)", arguments: ["@secret_handle_42"])
-        let translated = Vault.translate(error, doing: "log requests")
+        let translated = VaultDatabase.translate(error, doing: "log requests")
         #expect(translated.code == failure.expected, "\(translated.message)")
         #expect(translated.message.hasPrefix("could not log requests: "), "\(translated.message)")
         #expect(!translated.message.contains("\n"))
@@ -49,7 +49,7 @@ struct BadEnvironmentTests {
     func unknownFailure() {
         let error = DatabaseError(resultCode: .SQLITE_MISMATCH, message: "secret_handle_42",
                                   sql: "UPDATE cases SET contact = ?", arguments: ["@secret_handle_42"])
-        let translated = Vault.translate(error, doing: "add a note to case X")
+        let translated = VaultDatabase.translate(error, doing: "add a note to case X")
         #expect(translated.code == .storage)
         #expect(translated.message.hasPrefix("could not add a note to case X: database error 20"), "\(translated)")
         #expect(!translated.message.contains("secret_handle") && !translated.message.contains("UPDATE"))
@@ -58,9 +58,9 @@ struct BadEnvironmentTests {
     @Test("a vault of a newer format is refused, naming both formats")
     func newerFormat() throws {
         try withVault { fixture in
-            try fixture.tamper { db in try db.execute(sql: "UPDATE vault SET format_version = 2") }
+            try fixture.tamper { db in try db.execute(sql: "UPDATE vault SET format_version = 3") }
             let error = expectCaseVaultError(.unsupportedFormat) { try Vault.open(at: fixture.path) }
-            #expect(error?.message == "\(fixture.path) has vault format 2; this casevault reads format 1: "
+            #expect(error?.message == "\(fixture.path) has vault format 3; this casevault reads formats up to 2: "
                     + "upgrade casevault")
         }
     }
@@ -94,7 +94,7 @@ struct BadEnvironmentTests {
 
     /// `PRAGMA synchronous` of the vault's writer connection: 2 is FULL, 1 is NORMAL.
     private func writerSynchronous(_ vault: Vault) throws -> Int? {
-        try vault.database.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
+        try vault.database.writerSynchronousMode()
     }
 
     @Test("an opened vault commits with synchronous=FULL, so a commit survives a power cut")

@@ -34,11 +34,11 @@ struct HistoryTamperTests {
                        author: UserID? = nil, to id: CaseID,
                        summary spoil: (inout SummaryRecord) -> Void = { _ in }) throws {
         let users = try session.verifiedUsers()
-        try session.vault.write(action: "append a crafted transition") { (db: Database) -> Void in
-            let current = try session.readCase(db, id, users: users)
+        try session.database.write("append a crafted transition") { store in
+            let current = try session.verifiedCase(store, id, users: users)
             let author = author ?? session.keys.userID
             let entry = EntryRecord(transition: transition, note: note, author: author, at: Clock.nowSeconds())
-            try session.appendEntry(db, entry, to: current, audit: "event-\(transition.event)",
+            try session.appendEntry(store, entry, to: current, audit: "event-\(transition.event)",
                                     detail: "\(transition.from) -> \(transition.to)") { summary, stats in
                 HistoryReplay.apply(transition, by: author, to: &summary)
                 spoil(&summary)
@@ -93,7 +93,7 @@ struct HistoryTamperTests {
         }
     }
 
-    @Test("the summary of the same case at an earlier version put back: integrity in show, listing and writes")
+    @Test("the summary of the same case at an earlier version put back: integrity in show, the check and writes")
     func replayedSummary() throws {
         try withVault { fixture in
             let team = try Team(fixture)
@@ -104,7 +104,9 @@ struct HistoryTamperTests {
             #expect(try fixture.caseBlob(id, "summary") != earlier)
             try fixture.setCaseBlob(id, "summary", to: earlier)
             Self.expectCaseRefused(team, id, saying: "summary")
-            expectCaseIntegrityError(id, "listing") { try team.lawyer.cases() }
+            expectCaseIntegrityError(id, "projection check") { try team.lawyer.checkProjections() }
+            #expect(try team.lawyer.cases(CaseFilter(state: .inReview)).map(\.id) == [id],
+                    "the listing reads the projection, which the replayed row does not touch")
         }
     }
 
@@ -151,11 +153,12 @@ struct HistoryTamperTests {
             try fixture.setCaseBlob(id, "summary", to: forger.cipher.sealSummary(summary, id: id,
                                                                                   version: UInt64(version),
                                                                                   intake: intake))
-            // The forgery took: listings (which do not verify) show it.
+            // Listings read the projection, which the forged row does not change; show and the check refuse it.
             let listed = try #require(try team.lawyer.cases().first { $0.id == id })
-            #expect(listed.urgency != .critical || listed.deadline == nil || listed.region.code != "RU-SVE"
-                    || listed.needs != [.legal, .exit] || listed.received.description != "2023-09-14")
+            #expect(listed.urgency == .critical && listed.deadline != nil && listed.region.code == "RU-SVE"
+                    && listed.needs == [.legal, .exit] && listed.received.description == "2023-09-14")
             expectCaseIntegrityError(id, "show after a forged \(field)") { try team.lawyer.case(id) }
+            expectCaseIntegrityError(id, "check after a forged \(field)") { try team.lawyer.checkProjections() }
         }
     }
 
@@ -177,7 +180,7 @@ struct HistoryTamperTests {
                 #expect(db.changesCount == 1)
             }
             Self.expectCaseRefused(team, id, saying: "summary")
-            expectCaseIntegrityError(id, "listing") { try team.coordinator.cases() }
+            expectCaseIntegrityError(id, "projection check") { try team.coordinator.checkProjections() }
         }
     }
 

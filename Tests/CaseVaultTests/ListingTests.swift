@@ -12,18 +12,28 @@ struct ListingTests {
     /// workflow's events will (they come in a later step); nothing else about the case changes.
     static func forceState(_ state: CaseState, outcome: Outcome, of id: CaseID, session: Session,
                            fixture: VaultFixture) throws {
-        let intake = try session.keys.compartment(.intake, for: "test")
-        let row = try #require(try fixture.inspect { db in
-            try Row.fetchOne(db, sql: "SELECT version, key_version, summary FROM cases WHERE id = ?",
-                             arguments: [Data(id.bytes)])
+        // The case's summary row and its projection slot both say the forced state (its signed
+        // history does not, so `case(_:)` refuses it).
+        try fixture.setCaseBlob(id, "summary", to: try session.database.read("read") { store in
+            let row = try #require(try store.caseRow(id: id.bytes))
+            var summary = try session.cipher.openSummary([UInt8](row.summary), id: id, version: UInt64(row.version),
+                                                         keyVersion: UInt32(row.keyVersion))
+            (summary.state, summary.outcome) = (state, outcome)
+            return session.cipher.sealSummary(summary, id: id, version: UInt64(row.version),
+                                              intake: try session.keys.compartment(.intake, for: "test"))
         })
-        let version = UInt64(row["version"] as Int64)
-        var summary = try session.cipher.openSummary([UInt8](row["summary"] as Data), id: id, version: version,
-                                                     keyVersion: UInt32(row["key_version"] as Int64))
-        summary.state = state
-        summary.outcome = outcome
-        try fixture.setCaseBlob(id, "summary",
-                                to: session.cipher.sealSummary(summary, id: id, version: version, intake: intake))
+        try session.database.write("force a state") { store in
+            let row = try #require(try store.caseRow(id: id.bytes))
+            let version = UInt64(row.version)
+            let summary = try session.cipher.openSummary([UInt8](row.summary), id: id, version: version,
+                                                         keyVersion: UInt32(row.keyVersion))
+            var stats = try session.cipher.openStats([UInt8](row.stats), id: id, version: version,
+                                                     keyVersion: UInt32(row.statsKeyVersion))
+            (stats.state, stats.outcome) = (state, outcome)
+            var projections = try ProjectionWriter(store, keys: session.keys)
+            try projections.update(id, slot: row.slot, summary: summary, stats: stats)
+            try projections.commit()
+        }
     }
 
     /// Seven cases whose listing order is known: (label, urgency, deadline, received).

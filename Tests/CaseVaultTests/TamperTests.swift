@@ -74,7 +74,10 @@ struct TamperTests {
                     try scene.reader.case(scene.target)
                 }
                 if column == .summary {
-                    expectCaseIntegrityError(scene.target, "listing, byte \(index)") { try scene.reader.cases() }
+                    // Listings read the projection blocks; the consistency check compares them with this row.
+                    expectCaseIntegrityError(scene.target, "projection check, byte \(index)") {
+                        try scene.reader.checkProjections()
+                    }
                 }
             }
             scene.expectNeighbourReads()
@@ -152,7 +155,7 @@ struct TamperTests {
             expectCaseIntegrityError(scene.target) { try scene.reader.case(scene.target) }
             expectCaseIntegrityError(scene.neighbour) { try scene.reader.case(scene.neighbour) }
             if column == .summary {
-                let error = expectCaseVaultError(.integrity) { try scene.reader.cases() }
+                let error = expectCaseVaultError(.integrity) { try scene.reader.checkProjections() }
                 #expect(error?.caseID == scene.target || error?.caseID == scene.neighbour)
             }
             // Swapped back, both read again.
@@ -204,7 +207,7 @@ struct TamperTests {
             #expect(try scene.reader.case(scene.target).version == 2)
 
             try fixture.setCaseBlob(scene.target, "summary", to: old)
-            expectCaseIntegrityError(scene.target) { try scene.reader.cases() }
+            expectCaseIntegrityError(scene.target) { try scene.reader.checkProjections() }
             expectCaseIntegrityError(scene.target) { try scene.reader.case(scene.target) }
             expectCaseIntegrityError(scene.target) {
                 try scene.reader.addNote(to: scene.target, text: "Written on top of a replayed summary.")
@@ -319,7 +322,7 @@ struct TamperTests {
                 #expect(db.changesCount == 1)
             }
             expectCaseIntegrityError(moved) { try scene.reader.case(moved) }
-            expectCaseIntegrityError(moved) { try scene.reader.cases() }
+            expectCaseIntegrityError(moved) { try scene.reader.checkProjections() }
             expectCaseVaultError(.notFound) { try scene.reader.case(scene.target) }
         }
     }

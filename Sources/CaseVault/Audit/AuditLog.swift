@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import SodiumKit
 
 /// The tamper-evident audit log: one entry per write transaction, committed in it.
@@ -30,11 +29,11 @@ enum AuditLog {
     }
 
     /// Appends the entry for the current transaction.
-    static func append(_ db: Database, keys: KeyRing, action: String, caseIDs: [CaseID] = [], detail: String = "",
+    static func append(_ store: Store, keys: KeyRing, action: String, caseIDs: [CaseID] = [], detail: String = "",
                        ciphertexts: [[UInt8]]) throws {
         let audit = try keys.publicKey(.audit)
-        let last = try Row.fetchOne(db, sql: "SELECT * FROM audit_log ORDER BY seq DESC LIMIT 1")
-        let sequence: Int64 = (last?["seq"] as Int64? ?? 0) + 1
+        let last = try store.lastAuditEntry()
+        let sequence = (last?.seq ?? 0) + 1
         let previousHash = last.map(entryHash) ?? [UInt8](repeating: 0, count: 32)
         let contentHash = MerkleTree.root(ciphertexts)
         let body = Body(action: action, at: Clock.nowSeconds(), caseIDs: caseIDs, detail: detail)
@@ -42,13 +41,9 @@ enum AuditLog {
         let signature = keys.signing.sign(signedMessage(vaultID: keys.vaultID, sequence: sequence,
                                                         previousHash: previousHash, actor: keys.userID,
                                                         contentHash: contentHash, body: sealedBody))
-        try db.execute(
-            sql: """
-                INSERT INTO audit_log (seq, previous_hash, actor, content_hash, body, signature)
-                VALUES (?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [sequence, Data(previousHash), Data(keys.userID.bytes), Data(contentHash), Data(sealedBody),
-                        Data(signature)])
+        try store.insert(AuditEntryRow(seq: sequence, previousHash: Data(previousHash), actor: Data(keys.userID.bytes),
+                                       contentHash: Data(contentHash), body: Data(sealedBody),
+                                       signature: Data(signature)))
     }
 
     static func signedMessage(vaultID: [UInt8], sequence: Int64, previousHash: [UInt8], actor: UserID,
@@ -59,29 +54,28 @@ enum AuditLog {
     }
 
     /// The hash the next entry chains to: an RFC 6962 leaf hash of the whole entry.
-    static func entryHash(_ row: Row) -> [UInt8] {
+    static func entryHash(_ row: AuditEntryRow) -> [UInt8] {
         var writer = RecordWriter()
-        writer.u64(UInt64(row["seq"] as Int64))
-        for column in ["previous_hash", "actor", "content_hash", "body", "signature"] {
-            writer.field([UInt8](row[column] as Data))
+        writer.u64(UInt64(bitPattern: row.seq))
+        for column in [row.previousHash, row.actor, row.contentHash, row.body, row.signature] {
+            writer.field([UInt8](column))
         }
         return MerkleTree.leafHash(writer.bytes)
     }
 
     /// Checks the whole chain and every signature with public keys only; returns the number
     /// of entries. (The CLI's `audit verify` comes in a later step.)
-    static func verify(_ db: Database, vaultID: [UInt8], signers: [UserID: [UInt8]]) throws -> Int {
+    static func verify(_ store: Store, vaultID: [UInt8], signers: [UserID: [UInt8]]) throws -> Int {
         var previous = [UInt8](repeating: 0, count: 32)
         var expected: Int64 = 1
-        for row in try Row.fetchAll(db, sql: "SELECT * FROM audit_log ORDER BY seq") {
-            let sequence: Int64 = row["seq"]
-            let actor = UserID(bytes: [UInt8](row["actor"] as Data))
-            guard sequence == expected, [UInt8](row["previous_hash"] as Data) == previous,
+        for row in try store.auditEntries() {
+            let actor = UserID(bytes: [UInt8](row.actor))
+            guard row.seq == expected, [UInt8](row.previousHash) == previous,
                   let key = signers[actor],
-                  Ed25519.isValid(signature: [UInt8](row["signature"] as Data),
-                                  message: signedMessage(vaultID: vaultID, sequence: sequence, previousHash: previous,
-                                                         actor: actor, contentHash: [UInt8](row["content_hash"] as Data),
-                                                         body: [UInt8](row["body"] as Data)),
+                  Ed25519.isValid(signature: [UInt8](row.signature),
+                                  message: signedMessage(vaultID: vaultID, sequence: row.seq, previousHash: previous,
+                                                         actor: actor, contentHash: [UInt8](row.contentHash),
+                                                         body: [UInt8](row.body)),
                                   publicKey: key) else {
                 throw CaseVaultError(.integrity, "audit log entry \(expected) does not verify; the log was altered")
             }

@@ -60,7 +60,7 @@ struct CaseContent {
 
 /// The per-case summary used for listings: readable with the intake key alone, one
 /// decryption per case.
-struct SummaryRecord {
+struct SummaryRecord: Equatable {
     var state: CaseState
     var outcome: Outcome
     var urgency: Urgency
@@ -82,6 +82,18 @@ struct SummaryRecord {
         writer.field(region.code)
         writer.u8(needs.mask)
         return writer.bytes
+    }
+
+    init(state: CaseState, outcome: Outcome, urgency: Urgency, received: CalendarDay, deadline: CalendarDay?,
+         assignee: UserID?, region: Region, needs: Set<Need>) {
+        self.state = state
+        self.outcome = outcome
+        self.urgency = urgency
+        self.received = received
+        self.deadline = deadline
+        self.assignee = assignee
+        self.region = region
+        self.needs = needs
     }
 
     init(state: CaseState, outcome: Outcome, request: Request, assignee: UserID?) {
@@ -145,6 +157,17 @@ struct StatsRecord: Equatable {
         writer.u8(state.code)
         writer.u8(outcome.code)
         return writer.bytes
+    }
+
+    init(month: YearMonth, region: Region, service: ServiceCategory, situation: Situation, needs: Set<Need>,
+         state: CaseState, outcome: Outcome) {
+        self.month = month
+        self.region = region
+        self.service = service
+        self.situation = situation
+        self.needs = needs
+        self.state = state
+        self.outcome = outcome
     }
 
     init(request: Request, state: CaseState, outcome: Outcome) {

@@ -13,6 +13,14 @@ struct RecordWriter {
 
     mutating func u8(_ value: UInt8) { bytes.append(value) }
 
+    /// Raw bytes, without a length.
+    mutating func append(_ raw: [UInt8]) { bytes.append(contentsOf: raw) }
+
+    mutating func u16(_ value: UInt16) {
+        bytes.append(UInt8(value >> 8))
+        bytes.append(UInt8(value & 0xff))
+    }
+
     mutating func u32(_ value: UInt32) {
         bytes.append(UInt8(value >> 24))
         bytes.append(UInt8(value >> 16 & 0xff))

@@ -4,23 +4,26 @@ enum KeyName: String, CaseIterable, Sendable {
     case intake, legal, stats, audit, index, root
 
     var compartment: Compartment? { Compartment(rawValue: rawValue) }
+
+    /// The key of a compartment.
+    init(_ compartment: Compartment) {
+        switch compartment {
+        case .intake: self = .intake
+        case .legal: self = .legal
+        case .stats: self = .stats
+        case .audit: self = .audit
+        }
+    }
 }
 
-/// A vault user's identifier: 16 random bytes, distinct from case identifiers by type.
-public struct UserID: Hashable, Sendable, CustomStringConvertible {
-    /// The 16 bytes.
-    public let bytes: [UInt8]
-
-    init(bytes: [UInt8]) { self.bytes = bytes }
-
-    public var description: String { bytes.hexString }
-}
-
-extension String {
-    func leftPadded(_ width: Int) -> String { String(repeating: "0", count: Swift.max(0, width - count)) + self }
-}
-
-extension Array where Element == UInt8 {
-    /// Lower-case hexadecimal, two digits a byte.
-    var hexString: String { map { String($0, radix: 16).leftPadded(2) }.joined() }
+extension Role {
+    /// The keys a user of this role is granted.
+    var grantedKeys: [KeyName] {
+        switch self {
+        case .coordinator: [.intake, .stats, .index]
+        case .lawyer: [.intake, .legal, .stats, .index]
+        case .auditor: [.stats]
+        case .admin: [.intake, .legal, .stats, .audit, .index, .root]
+        }
+    }
 }

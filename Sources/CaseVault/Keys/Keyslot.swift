@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import SodiumKit
 
 /// A user's keyslot, as in LUKS: a passphrase (or the recovery code), stretched with Argon2id,
@@ -64,23 +63,17 @@ struct Keyslot {
         }
     }
 
-    func insert(_ db: Database) throws {
-        try db.execute(
-            sql: "INSERT OR REPLACE INTO keyslots (user_id, slot, ops_limit, mem_limit, salt, bundle) VALUES (?, ?, ?, ?, ?, ?)",
-            arguments: [Data(userID.bytes), kind.rawValue, Int64(profile.opsLimit), Int64(profile.memLimit),
-                        Data(salt), Data(bundle)])
+    /// The stored row.
+    var row: KeyslotRow {
+        KeyslotRow(userID: Data(userID.bytes), slot: kind.rawValue, opsLimit: Int64(profile.opsLimit),
+                   memLimit: Int64(profile.memLimit), salt: Data(salt), bundle: Data(bundle))
     }
 
-    static func fetch(_ db: Database, userID: UserID, kind: Kind) throws -> Keyslot? {
-        guard let row = try Row.fetchOne(
-            db, sql: "SELECT ops_limit, mem_limit, salt, bundle FROM keyslots WHERE user_id = ? AND slot = ?",
-            arguments: [Data(userID.bytes), kind.rawValue]) else { return nil }
-        let ops: Int64 = row["ops_limit"]
-        let mem: Int64 = row["mem_limit"]
-        let salt: Data = row["salt"]
-        let bundle: Data = row["bundle"]
-        return Keyslot(userID: userID, kind: kind, profile: KDFProfile(opsLimit: UInt64(ops), memLimit: UInt64(mem)),
-                       salt: [UInt8](salt), bundle: [UInt8](bundle))
+    /// The user's slot of `kind`, if the file has one.
+    static func fetch(_ store: Store, userID: UserID, kind: Kind) throws -> Keyslot? {
+        guard let row = try store.keyslot(userID: Data(userID.bytes), slot: kind.rawValue) else { return nil }
+        return Keyslot(userID: userID, kind: kind,
+                       profile: KDFProfile(opsLimit: UInt64(clamping: row.opsLimit), memLimit: UInt64(clamping: row.memLimit)),
+                       salt: [UInt8](row.salt), bundle: [UInt8](row.bundle))
     }
 }
-

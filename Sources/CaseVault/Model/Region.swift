@@ -43,6 +43,23 @@ public struct Region: Hashable, Sendable, Comparable, CustomStringConvertible {
         code == "unknown" ? .unknown : Region.districts[code] ?? .unknown
     }
 
+    /// The region's fixed one-byte code in projection blocks (``StoredCodes/region``).
+    var storedCode: UInt8 {
+        StoredCodes.region[code]!  // every region of the table has a code (StoredCodeTests)
+    }
+
+    /// The region stored as `code` in a projection block; an unknown code is damage.
+    init(storedCode: UInt8) throws {
+        guard let region = Region.byStoredCode[Int(storedCode)] else { throw RecordDecodingError() }
+        self = region
+    }
+
+    private static let byStoredCode: [Region?] = {
+        var table = [Region?](repeating: nil, count: 256)
+        for (code, value) in StoredCodes.region { table[Int(value)] = Region(checked: code) }
+        return table
+    }()
+
     /// Every region of the table, sorted by code, then `unknown`: the fixed categories of exports.
     public static let all: [Region] = districts.keys.sorted().map(Region.init(checked:)) + [.unknown]
 

@@ -103,16 +103,6 @@ public enum Outcome: String, StoredVocabulary {
 /// A user's role, certified by an admin's signature; it decides which keys the user holds.
 public enum Role: String, StoredVocabulary {
     case coordinator, lawyer, auditor, admin
-
-    /// The keys a user of this role is granted.
-    var grantedKeys: [KeyName] {
-        switch self {
-        case .coordinator: [.intake, .stats, .index]
-        case .lawyer: [.intake, .legal, .stats, .index]
-        case .auditor: [.stats]
-        case .admin: [.intake, .legal, .stats, .audit, .index, .root]
-        }
-    }
 }
 
 /// A set of needs stored as a bit mask.

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import SodiumKit
 
 /// An opened referral packet, as the partner reads it.
@@ -98,69 +97,6 @@ public enum ReferralPacket {
 
     static func signedMessage(vaultID: [UInt8], body: [UInt8]) -> [UInt8] {
         SignedMessage.make("referral-packet", vaultID: vaultID, [body])
-    }
-}
-
-extension Session {
-    /// The vault's organisation key (its root public key, base64 in the CLI): partners use it to
-    /// check referral packets.
-    public var organisationKey: [UInt8] { keys.rootPublicKey }
-
-    /// Writes a referral packet for a referred case: only `fields`, signed by this lawyer, sealed
-    /// to the public key of the partner the case is referred to. The disclosure is audited.
-    ///
-    /// - Throws: ``CaseVaultError`` (`permissionDenied` for roles other than lawyer and admin,
-    ///   `refused` when the case has no open referral, `invalidInput` when the partner has no
-    ///   public key or no field is chosen).
-    public func referralPacket(for id: CaseID, fields: [PacketField]) throws -> [UInt8] {
-        try require([.lawyer, .admin], to: "write referral packets")
-        guard !fields.isEmpty else { throw CaseVaultError(.invalidInput, "choose at least one field for the packet") }
-        let users = try verifiedUsers()
-        let partners = try self.partners()
-        return try vault.write(action: "write a referral packet for case \(id)") { db -> [UInt8] in
-            let record = try readCase(db, id, users: users)
-            guard record.state == .referred, let referral = record.referrals.last,
-                  referral.status == .sent || referral.status == .accepted else {
-                throw CaseVaultError(.refused, "case \(id) has no open referral; refer it to a partner first")
-            }
-            guard let partner = partners.first(where: { $0.name == referral.partner }),
-                  let recipient = partner.publicKey else {
-                throw CaseVaultError(.invalidInput, "partner \(referral.partner) has no public key; "
-                                     + "add one to send sealed packets")
-            }
-            guard let me = users[keys.userID] else {
-                throw CaseVaultError(.integrity, "this session's user record is missing")
-            }
-            var chosen: [PacketField] = []
-            for field in fields where !chosen.contains(field) { chosen.append(field) }
-            var body = RecordWriter(capacity: 512)
-            body.u8(1)
-            body.field(keys.vaultID)
-            body.field(recipient)
-            body.field(partner.name)
-            body.field(id.bytes)
-            body.field(me.id.bytes)
-            body.field(me.name)
-            body.u8(me.role.code)
-            body.field(me.boxPublicKey)
-            body.field(me.signPublicKey)
-            body.field(me.certificate)
-            body.i64(Clock.nowSeconds())
-            body.u32(UInt32(chosen.count))
-            for field in chosen {
-                body.u8(field.code)
-                body.optionalField(PacketFieldValue.value(of: field, in: record).map { Array($0.utf8) })
-            }
-            let signature = keys.signing.sign(ReferralPacket.signedMessage(vaultID: keys.vaultID, body: body.bytes))
-            var plaintext = RecordWriter(capacity: body.bytes.count + 80)
-            plaintext.field(body.bytes)
-            plaintext.field(signature)
-            let sealed = try SealedBox.seal(plaintext.bytes, to: recipient)
-            try AuditLog.append(db, keys: keys, action: "referral-packet", caseIDs: [id],
-                                detail: "to \(partner.name): " + chosen.map(\.rawValue).joined(separator: ","),
-                                ciphertexts: [sealed])
-            return ReferralPacket.magic + sealed
-        }
     }
 }
 

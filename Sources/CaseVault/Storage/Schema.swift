@@ -6,8 +6,12 @@ import GRDB
 /// Only identifiers, ciphertexts, wrapped keys, signatures, public keys, user names and roles
 /// are stored readable. See `Docs/Architecture.md` for what each column holds.
 enum Schema {
-    /// The vault format this code writes and reads.
-    static let formatVersion = 1
+    /// The vault format this code writes. Format 2 adds the packed projections; a format-1 vault
+    /// (0.4.0) is migrated to 2 when it is opened writable, and read as it is when it is not.
+    /// Raising the number keeps an older release from writing cases the projections would miss.
+    static let formatVersion = 2
+    /// The formats this code reads.
+    static let readableFormats = 1...2
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -95,44 +99,31 @@ enum Schema {
                 );
                 """)
         }
+        migrator.registerMigration("v3-projections") { db in
+            // Packed projections (DESIGN.md §13): listing and export read these blocks, not a row per
+            // case. A case's slot is its position in them; NULL until the projections are built.
+            try db.execute(sql: """
+                CREATE TABLE projection_blocks (
+                    kind INTEGER NOT NULL,
+                    number INTEGER NOT NULL,
+                    version INTEGER NOT NULL,
+                    key_version INTEGER NOT NULL,
+                    body BLOB NOT NULL,
+                    PRIMARY KEY (kind, number)
+                );
+                CREATE TABLE projections (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    block_capacity INTEGER NOT NULL,
+                    next_slot INTEGER NOT NULL
+                );
+                ALTER TABLE cases ADD COLUMN slot INTEGER;
+                UPDATE vault SET format_version = 2;
+                """)
+        }
         return migrator
     }
 
-    /// Opens the vault's connection pool for reading and writing.
-    ///
-    /// GRDB switches a pool to WAL with `synchronous = NORMAL` after the configuration has run;
-    /// a committed case must survive a power cut, so the writer is set back to `FULL`.
-    static func openPool(at path: String) throws -> DatabasePool {
-        let pool = try DatabasePool(path: path, configuration: configuration())
-        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
-        return pool
-    }
-
-    static func configuration() -> Configuration {
-        var configuration = Configuration()
-        configuration.foreignKeysEnabled = true
-        configuration.busyMode = .timeout(10)
-        configuration.label = "CaseVault"
-        configuration.prepareDatabase { db in
-            // Deleted pages are overwritten, so erased contact handles leave no bytes behind.
-            try db.execute(sql: "PRAGMA secure_delete = ON")
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-        }
-        return configuration
-    }
-}
-
-extension DatabaseWriter {
-    /// Runs `body` in one `BEGIN IMMEDIATE` transaction: everything it writes commits together
-    /// or not at all.
-    func immediateTransaction<T>(_ body: (Database) throws -> T) throws -> T {
-        try writeWithoutTransaction { db in
-            var result: T?
-            try db.inTransaction(.immediate) {
-                result = try body(db)
-                return .commit
-            }
-            return result!  // set by the closure whenever the transaction committed
-        }
-    }
+    /// The migrations a vault written by an earlier release may lack and still be read from a
+    /// read-only file: reads then work on the older tables, and projections are computed in memory.
+    static let readableWithout: Set<String> = ["v3-projections"]
 }

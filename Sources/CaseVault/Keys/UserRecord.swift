@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import SodiumKit
 
 /// A vault user as listed: the name (readable, so it can be found before unlock: use a
@@ -43,32 +42,25 @@ struct UserRecord {
         self.certificate = certificate
     }
 
-    init(row: Row) throws {
-        let id: Data = row["id"]
-        let roleName: String = row["role"]
-        guard let role = Role(rawValue: roleName) else {
+    init(row: UserRow) throws {
+        guard let role = Role(rawValue: row.role) else {
             throw CaseVaultError(.integrity, "a user record has an unknown role; the vault file is damaged")
         }
-        self.init(id: UserID(bytes: [UInt8](id)), name: row["name"], role: role,
-                  boxPublicKey: [UInt8](row["box_public_key"] as Data), signPublicKey: [UInt8](row["sign_public_key"] as Data),
-                  certificate: [UInt8](row["certificate"] as Data))
+        self.init(id: UserID(bytes: [UInt8](row.id)), name: row.name, role: role, boxPublicKey: [UInt8](row.boxPublicKey),
+                  signPublicKey: [UInt8](row.signPublicKey), certificate: [UInt8](row.certificate))
     }
 
-    static func fetch(_ db: Database, name: String) throws -> UserRecord? {
-        try Row.fetchOne(db, sql: "SELECT * FROM users WHERE name = ?", arguments: [name]).map(UserRecord.init(row:))
+    var row: UserRow {
+        UserRow(id: Data(id.bytes), name: name, role: role.rawValue, boxPublicKey: Data(boxPublicKey),
+                signPublicKey: Data(signPublicKey), certificate: Data(certificate))
     }
 
-    static func fetchAll(_ db: Database) throws -> [UserRecord] {
-        try Row.fetchAll(db, sql: "SELECT * FROM users ORDER BY name").map(UserRecord.init(row:))
+    static func fetch(_ store: Store, name: String) throws -> UserRecord? {
+        try store.user(named: name).map(UserRecord.init(row:))
     }
 
-    func insert(_ db: Database) throws {
-        try db.execute(
-            sql: """
-                INSERT INTO users (id, name, role, box_public_key, sign_public_key, certificate)
-                VALUES (?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [Data(id.bytes), name, role.rawValue, Data(boxPublicKey), Data(signPublicKey), Data(certificate)])
+    static func fetchAll(_ store: Store) throws -> [UserRecord] {
+        try store.users().map(UserRecord.init(row:))
     }
 
     /// Checks a proposed user (or partner) name: 1 to 64 letters, digits, `.`, `-` or `_`.
@@ -88,11 +80,11 @@ struct UserProvisioning {
     let root: SigningKeyPair
 
     /// Creates the user; returns their record and their new key pairs.
-    func create(_ db: Database, name: String, role: Role, passphrase: SecureBytes, profile: KDFProfile,
+    func create(_ store: Store, name: String, role: Role, passphrase: SecureBytes, profile: KDFProfile,
                 grants: [(KeyName, UInt32, SecureBytes)],
                 recoveryCode: RecoveryCode? = nil) throws -> (record: UserRecord, box: BoxKeyPair, signing: SigningKeyPair) {
         try UserRecord.validate(name: name)
-        guard try UserRecord.fetch(db, name: name) == nil else {
+        guard try UserRecord.fetch(store, name: name) == nil else {
             throw CaseVaultError(.alreadyExists, "a user named \(name) already exists; choose another name")
         }
         let id = UserID(bytes: Random.bytes(count: 16))
@@ -105,29 +97,28 @@ struct UserProvisioning {
             signPublicKey: signing.publicKey))
         let record = UserRecord(id: id, name: name, role: role, boxPublicKey: box.publicKey,
                                 signPublicKey: signing.publicKey, certificate: certificate)
-        try record.insert(db)
+        try store.insert(record.row)
 
         let bundle = SecureBytes(concatenating: [SecureBytes(copying: [Keyslot.bundleVersion]), boxSeed, signSeed,
                                                  SecureBytes(copying: root.publicKey)])
-        try Keyslot.seal(bundle: bundle, vaultID: vaultID, userID: id, kind: .passphrase, passphrase: passphrase,
-                         profile: profile).insert(db)
+        try store.save(Keyslot.seal(bundle: bundle, vaultID: vaultID, userID: id, kind: .passphrase,
+                                    passphrase: passphrase, profile: profile).row)
         if let recoveryCode {
-            try Keyslot.seal(bundle: bundle, vaultID: vaultID, userID: id, kind: .recovery,
-                             passphrase: recoveryCode.secret, profile: profile).insert(db)
+            try store.save(Keyslot.seal(bundle: bundle, vaultID: vaultID, userID: id, kind: .recovery,
+                                        passphrase: recoveryCode.secret, profile: profile).row)
         }
         for (name, version, secret) in grants {
-            try grant(db, name, version: version, secret: secret, to: record)
+            try grant(store, name, version: version, secret: secret, to: record)
         }
         return (record, box, signing)
     }
 
-    func grant(_ db: Database, _ name: KeyName, version: UInt32, secret: SecureBytes, to user: UserRecord) throws {
+    func grant(_ store: Store, _ name: KeyName, version: UInt32, secret: SecureBytes, to user: UserRecord) throws {
         let sealed = try SealedBox.seal(secret: secret, to: user.boxPublicKey)
         let signature = root.sign(Grant.message(vaultID: vaultID, userID: user.id, name: name, version: version,
                                                 sealed: sealed))
-        try db.execute(
-            sql: "INSERT INTO grants (user_id, key_name, version, sealed, signature) VALUES (?, ?, ?, ?, ?)",
-            arguments: [Data(user.id.bytes), name.rawValue, Int64(version), Data(sealed), Data(signature)])
+        try store.insert(GrantRow(userID: Data(user.id.bytes), keyName: name.rawValue, version: Int64(version),
+                                  sealed: Data(sealed), signature: Data(signature)))
     }
 }
 

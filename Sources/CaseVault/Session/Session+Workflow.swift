@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import SodiumKit
 
 extension Session {
@@ -23,10 +22,10 @@ extension Session {
         }
         let finding = try TextPolicy.check(text, field: "note", strict: try refreshSettings().strictTextPolicy)
         let users = try verifiedUsers()
-        try vault.write(action: "add a note to case \(id)") { db in
-            let current = try readCase(db, id, users: users)
+        try database.write("add a note to case \(id)") { store in
+            let current = try verifiedCase(store, id, users: users)
             let entry = EntryRecord(note: text, compartment: compartment, author: keys.userID, at: Clock.nowSeconds())
-            try appendEntry(db, entry, to: current, audit: "note-added", detail: compartment.rawValue) { _, _ in }
+            try appendEntry(store, entry, to: current, audit: "note-added", detail: compartment.rawValue) { _, _ in }
         }
         return [finding].compactMap { $0 }
     }
@@ -52,10 +51,10 @@ extension Session {
         let users = try verifiedUsers()
         let partners = inputs.partner == nil ? [] : try self.partners()
         let keepContact = settings.keepContactAfterClose
-        let (record, closing) = try vault.write(action: "\(event) case \(id)") { db -> (CaseRecord, Bool) in
-            let current = try readCase(db, id, users: users)
+        let (record, closing) = try database.write("\(event) case \(id)") { store -> (CaseRecord, Bool) in
+            let current = try verifiedCase(store, id, users: users)
             let to: CaseState
-            switch Workflow.decide(event, from: current.state, by: role, with: inputs) {
+            switch Workflow.decide(event, from: current.record.state, by: role, with: inputs) {
             case .success(let state): to = state
             case .failure(let refusal): throw CaseVaultError(refusal, caseID: id)
             }
@@ -77,96 +76,70 @@ extension Session {
                 partner = name
             }
             let transition = TransitionRecord(
-                event: event, from: current.state, to: to, outcome: event == .close ? inputs.outcome : nil,
+                event: event, from: current.record.state, to: to, outcome: event == .close ? inputs.outcome : nil,
                 assignee: assignee, partner: partner, consent: event == .refer && inputs.consent)
             let entry = EntryRecord(transition: transition, note: inputs.note, author: keys.userID,
                                     at: Clock.nowSeconds())
             let erase = event == .close && !keepContact
-            try appendEntry(db, entry, to: current, audit: "event-\(event)", detail: "\(current.state) -> \(to)",
+            try appendEntry(store, entry, to: current, audit: "event-\(event)", detail: "\(current.record.state) -> \(to)",
                             eraseContact: erase) { summary, stats in
                 HistoryReplay.apply(transition, by: keys.userID, to: &summary)
                 stats.state = summary.state
                 stats.outcome = summary.outcome
             }
             // Read back inside the transaction: the caller gets the case as verified after the event.
-            return (try readCase(db, id, users: users), erase)
+            return (try readCase(store, id, users: users), erase)
         }
         if closing {
             // Old WAL frames still hold the erased contact's pages until a checkpoint truncates them.
-            vault.requestCheckpoint()
+            database.requestCheckpoint()
         }
         return record
     }
 
     /// Appends a signed entry to a verified case inside the current transaction: bumps the
-    /// record version (compare-and-swap), re-encrypts the summary and stats row as `update`
-    /// changes them, optionally erases the contact, and writes the audit entry.
-    func appendEntry(_ db: Database, _ entry: EntryRecord, to current: CaseRecord, audit action: String,
+    /// record version (compare-and-swap), re-encrypts the summary and stats row and updates the
+    /// case's projection slot as `update` changes them, optionally erases the contact, and writes
+    /// the audit entry.
+    func appendEntry(_ store: Store, _ entry: EntryRecord, to current: VerifiedCase, audit action: String,
                      detail: String, eraseContact: Bool = false,
                      update: (inout SummaryRecord, inout StatsRecord) -> Void) throws {
-        let id = current.id
+        let id = current.record.id
         let intakeKey = try keys.compartment(.intake, for: "write to cases")
         let statsKey = try keys.compartment(.stats, for: "write to cases")
+        guard var stats = current.stats else { throw CaseVaultError.missingKey("stats", for: "write to cases") }
         let cipher = self.cipher
-        let row = try Row.fetchOne(db, sql: "SELECT * FROM cases WHERE id = ?", arguments: [Data(id.bytes)])!  // read just now
-        let version = UInt64(current.version)
+        let row = current.row
+        let version = UInt64(current.record.version)
         let next = version + 1
-        let contentBox = [UInt8](row["content"] as Data)
-        let previous = try Data.fetchOne(
-            db, sql: "SELECT body FROM case_entries WHERE case_id = ? ORDER BY version DESC LIMIT 1",
-            arguments: [Data(id.bytes)]).map { [UInt8]($0) } ?? contentBox
         let payload = entry.payload
         let signature = keys.signing.sign(EntryRecord.signedMessage(
             vaultID: keys.vaultID, caseID: id, version: next, kind: entry.kind, compartment: entry.compartment,
-            contentCiphertext: contentBox, previousCiphertext: previous, payload: payload))
-        let padded = Padding.pad(entry.body(signature: signature), blockSize: CaseCipher.longBlock)
-        let box: [UInt8]
-        var sealedKey: [UInt8]?
-        if entry.compartment == .legal {
-            let legal = try keys.publicKey(.legal)
-            keys.noteKey.randomize()
-            defer { keys.noteKey.zero() }
-            box = XChaCha20Poly1305.seal(padded, associatedData: CaseCipher.ad(
-                table: "case_entries", "body", id, version: next, .legal, keyID: "note", keyVersion: legal.version),
-                key: keys.noteKey)
-            sealedKey = AssociatedData.bigEndian32(legal.version) + (try SealedBox.seal(secret: keys.noteKey, to: legal.key))
-        } else {
-            try cipher.unwrap([UInt8](row["data_key"] as Data), column: "data_key", id: id,
-                              keyVersion: UInt32(row["key_version"] as Int64), into: keys.dataKey)
-            defer { keys.dataKey.zero() }
-            box = XChaCha20Poly1305.seal(padded, associatedData: CaseCipher.ad(
-                table: "case_entries", "body", id, version: next, .intake, keyID: "data",
-                keyVersion: CaseCipher.dataKeyVersion), key: keys.dataKey)
-        }
-        var summary = try cipher.openSummary([UInt8](row["summary"] as Data), id: id, version: version,
-                                             keyVersion: UInt32(row["key_version"] as Int64))
-        var stats = try cipher.openStats([UInt8](row["stats"] as Data), id: id, version: version,
-                                         keyVersion: UInt32(row["stats_key_version"] as Int64))
+            contentCiphertext: [UInt8](row.content), previousCiphertext: current.lastCiphertext, payload: payload))
+        let sealed = try cipher.sealEntry(entry.body(signature: signature), legal: entry.compartment == .legal, id: id,
+                                          version: next, wrappedDataKey: [UInt8](row.dataKey),
+                                          keyVersion: UInt32(clamping: row.keyVersion))
+        var summary = current.summary
         update(&summary, &stats)
         let newSummary = cipher.sealSummary(summary, id: id, version: next, intake: intakeKey)
         let newStats = cipher.sealStats(stats, id: id, version: next, key: statsKey)
-        try db.execute(sql: "INSERT INTO case_entries (case_id, version, sealed_key, body) VALUES (?, ?, ?, ?)",
-                       arguments: [Data(id.bytes), Int64(next), sealedKey.map { Data($0) }, Data(box)])
-        try db.execute(
-            sql: """
-                UPDATE cases SET version = ?, summary = ?, stats = ?, key_version = ?, stats_key_version = ?
-                WHERE id = ? AND version = ?
-                """,
-            arguments: [Int64(next), Data(newSummary), Data(newStats), Int64(intakeKey.version),
-                        Int64(statsKey.version), Data(id.bytes), Int64(version)])
-        guard db.changesCount == 1 else {
+        try store.insert(CaseEntryRow(caseID: Data(id.bytes), version: Int64(next),
+                                      sealedKey: sealed.sealedKey.map { Data($0) }, body: Data(sealed.box)))
+        guard try store.advanceCase(id: id.bytes, from: Int64(version), to: Int64(next), summary: newSummary,
+                                    keyVersion: Int64(intakeKey.version), stats: newStats,
+                                    statsKeyVersion: Int64(statsKey.version)) else {
             throw CaseVaultError(.conflict, "case \(id) changed while it was being written; try again")
+        }
+        if summary != current.summary || stats != current.stats {
+            var projections = try ProjectionWriter(store, keys: keys)
+            try projections.update(id, slot: row.slot, summary: summary, stats: stats)
+            try projections.commit()
         }
         if eraseContact {
             // Crypto-shredding: the wrapped contact key goes with the ciphertext and the index.
-            try db.execute(
-                sql: """
-                    UPDATE cases SET contact_key = NULL, contact = NULL, blind_index = NULL, index_version = NULL
-                    WHERE id = ?
-                    """,
-                arguments: [Data(id.bytes)])
+            try store.eraseContact(caseID: id.bytes)
         }
-        try AuditLog.append(db, keys: keys, action: action, caseIDs: [id], detail: detail,
-                            ciphertexts: [box, newSummary, newStats] + (sealedKey.map { [$0] } ?? []))
+        try AuditLog.append(store, keys: keys, action: action, caseIDs: [id], detail: detail,
+                            ciphertexts: [sealed.box, newSummary, newStats] + (sealed.sealedKey.map { [$0] } ?? []))
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import SodiumKit
 
 /// Vault-wide settings, stored in the vault and signed by an admin with the root key.
@@ -37,9 +36,9 @@ public struct VaultSettings: Hashable, Sendable {
     }
 
     /// Reads the settings from the `vault` row, checking the root signature.
-    init(verifying row: Row, vaultID: [UInt8], rootPublicKey: [UInt8]) throws {
-        let encoded = [UInt8](row["settings"] as Data)
-        guard Ed25519.isValid(signature: [UInt8](row["settings_signature"] as Data),
+    init(verifying row: VaultRow, vaultID: [UInt8], rootPublicKey: [UInt8]) throws {
+        let encoded = [UInt8](row.settings)
+        guard Ed25519.isValid(signature: [UInt8](row.settingsSignature),
                               message: VaultSettings.message(vaultID: vaultID, encoded: encoded),
                               publicKey: rootPublicKey),
               let settings = try? VaultSettings(encoded: encoded) else {

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import SodiumKit
 
 /// A request's normalised contact handle and its blind index, computed before the write.
@@ -45,12 +44,8 @@ extension Session {
         let (warnings, indexes) = try prepare(requests, label: label)
         let cipher = self.cipher
         let now = Clock.nowSeconds()
-        return try vault.write(action: "log requests") { (db: Database) throws -> [IntakeReceipt] in
-            let insert = try db.cachedStatement(sql: """
-                INSERT INTO cases (id, version, key_version, data_key, content, contact_key, contact, summary,
-                                   stats_key_version, stats, index_version, blind_index)
-                VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
+        return try database.write("log requests") { store -> [IntakeReceipt] in
+            var projections = try ProjectionWriter(store, keys: keys)
             var written: [[UInt8]] = []
             written.reserveCapacity(requests.count * 4)
             var receipts: [IntakeReceipt] = []
@@ -58,50 +53,49 @@ extension Session {
             // rows stored before the batch (rowids below the first one this batch gets), so it never
             // reads back the rows this transaction has just written.
             var batchContacts: [[UInt8]: [(id: CaseID, normalized: String)]] = [:]
-            let firstBatchRow = try Int64.fetchOne(db, sql: "SELECT IFNULL(MAX(rowid), 0) + 1 FROM cases") ?? 1
+            let firstBatchRow = try store.nextCaseRowID()
             for (position, request) in requests.enumerated() {
                 let id = CaseID.random()
                 keys.dataKey.randomize()
-                let wrappedData = cipher.wrap(keys.dataKey, column: "data_key", id: id, intake: intakeKey)
+                let wrappedData = cipher.wrap(keys.dataKey, .wrappedDataKey, id: id, intake: intakeKey)
                 let content = cipher.seal(CaseContent(createdBy: keys.userID, createdAt: now, request: request).encoded,
-                                          column: "content", id: id, block: CaseCipher.longBlock,
-                                          dataKey: keys.dataKey, keyID: "data")
+                                          .content, id: id, dataKey: keys.dataKey)
                 var wrappedContact: [UInt8]?
                 var contact: [UInt8]?
                 var duplicates: [CaseID] = []
-                if let handle = request.contact, let index = indexes[position] {
+                let index = indexes[position]
+                if let handle = request.contact, let index {
                     // Earlier cases are looked up in the vault; this batch's earlier requests (open, in
                     // intake) are compared in memory, in the same order as rows are stored.
                     let fromBatch = batchContacts[index.value, default: []]
-                    duplicates = try openCases(db, withContact: index.normalized, index: index.value,
+                    duplicates = try openCases(store, withContact: index.normalized, index: index.value,
                                                before: firstBatchRow, skipping: Set(fromBatch.map(\.id)))
                         + fromBatch.filter { $0.normalized == index.normalized }.map(\.id)
                     batchContacts[index.value, default: []].append((id, index.normalized))
                     keys.contactKey.randomize()
-                    wrappedContact = cipher.wrap(keys.contactKey, column: "contact_key", id: id, intake: intakeKey)
-                    contact = cipher.seal(Array(handle.utf8), column: "contact", id: id, block: CaseCipher.shortBlock,
-                                          dataKey: keys.contactKey, keyID: "contact")
+                    wrappedContact = cipher.wrap(keys.contactKey, .wrappedContactKey, id: id, intake: intakeKey)
+                    contact = cipher.seal(Array(handle.utf8), .contact, id: id, dataKey: keys.contactKey)
                 }
-                let summary = cipher.sealSummary(SummaryRecord(state: .intake, outcome: .open, request: request,
-                                                               assignee: nil),
-                                                 id: id, version: 1, intake: intakeKey)
-                let stats = cipher.sealStats(StatsRecord(request: request, state: .intake, outcome: .open),
-                                             id: id, version: 1, key: statsKey)
-                let index = indexes[position]
-                let values: [(any DatabaseValueConvertible)?] = [
-                    Data(id.bytes), Int64(intakeKey.version), Data(wrappedData), Data(content),
-                    wrappedContact.map { Data($0) }, contact.map { Data($0) }, Data(summary),
-                    Int64(statsKey.version), Data(stats), index.map { Int64($0.version) },
-                    index.map { Data($0.value) },
-                ]
-                try insert.execute(arguments: StatementArguments(values))
+                let summaryRecord = SummaryRecord(state: .intake, outcome: .open, request: request, assignee: nil)
+                let statsRecord = StatsRecord(request: request, state: .intake, outcome: .open)
+                let summary = cipher.sealSummary(summaryRecord, id: id, version: CaseCipher.creationVersion,
+                                                 intake: intakeKey)
+                let stats = cipher.sealStats(statsRecord, id: id, version: CaseCipher.creationVersion, key: statsKey)
+                let slot = try projections.place(id, summary: summaryRecord, stats: statsRecord)
+                try store.insert(CaseRow(
+                    id: Data(id.bytes), version: Int64(CaseCipher.creationVersion), keyVersion: Int64(intakeKey.version),
+                    dataKey: Data(wrappedData), content: Data(content), contactKey: wrappedContact.map { Data($0) },
+                    contact: contact.map { Data($0) }, summary: Data(summary), statsKeyVersion: Int64(statsKey.version),
+                    stats: Data(stats), indexVersion: index.map { Int64($0.version) }, blindIndex: index.map { Data($0.value) },
+                    slot: slot))
                 written.append(contentsOf: [wrappedData, content, summary, stats])
                 if let wrappedContact, let contact { written.append(contentsOf: [wrappedContact, contact]) }
                 receipts.append(IntakeReceipt(id: id, duplicatesOf: duplicates, warnings: warnings[position]))
             }
             keys.dataKey.zero()
             keys.contactKey.zero()
-            try AuditLog.append(db, keys: keys, action: requests.count == 1 ? "case-created" : "cases-imported",
+            try projections.commit()
+            try AuditLog.append(store, keys: keys, action: requests.count == 1 ? "case-created" : "cases-imported",
                                 caseIDs: receipts.map(\.id), detail: "\(requests.count) request(s)",
                                 ciphertexts: written)
             return receipts
@@ -138,28 +132,18 @@ extension Session {
     /// decrypted and compared, and only a case whose contact matches has its summary opened to
     /// see whether it is still open. Only rows before `rowLimit` are read, and cases in `known`
     /// are passed over (bulk intake compares its own batch in memory).
-    func openCases(_ db: Database, withContact normalized: String, index: [UInt8], before rowLimit: Int64 = .max,
+    func openCases(_ store: Store, withContact normalized: String, index: [UInt8], before rowLimit: Int64 = .max,
                    skipping known: Set<CaseID> = []) throws -> [CaseID] {
-        let statement = try db.cachedStatement(sql: """
-            SELECT id, version, key_version, contact_key, contact, summary FROM cases
-            WHERE blind_index = ? AND rowid < ? AND contact IS NOT NULL
-            ORDER BY rowid
-            """)
         let cipher = self.cipher
         var matches: [CaseID] = []
-        let rows = try Row.fetchCursor(statement, arguments: [Data(index), rowLimit])
-        while let row = try rows.next() {
-            let id = try CaseID(storedBytes: [UInt8](row[0] as Data))
+        for candidate in try store.contactCandidates(blindIndex: index, before: rowLimit) {
+            let id = try CaseID(storedBytes: candidate.id)
             guard !known.contains(id) else { continue }
-            let keyVersion = UInt32(row[2] as Int64)
-            guard let wrapped = row[3] as Data?, let box = row[4] as Data? else { continue }
-            try cipher.unwrap([UInt8](wrapped), column: "contact_key", id: id, keyVersion: keyVersion,
-                              into: keys.noteKey)
-            defer { keys.noteKey.zero() }
-            let stored = try cipher.open([UInt8](box), column: "contact", id: id, block: CaseCipher.shortBlock,
-                                         dataKey: keys.noteKey, keyID: "contact")
-            guard ContactHandle.normalize(String(decoding: stored, as: UTF8.self)) == normalized else { continue }
-            let summary = try cipher.openSummary([UInt8](row[5] as Data), id: id, version: UInt64(row[1] as Int64),
+            let keyVersion = UInt32(clamping: candidate.keyVersion)
+            let stored = try cipher.openContact(wrappedKey: candidate.contactKey, box: candidate.contact, id: id,
+                                                keyVersion: keyVersion)
+            guard ContactHandle.normalize(stored) == normalized else { continue }
+            let summary = try cipher.openSummary(candidate.summary, id: id, version: UInt64(clamping: candidate.version),
                                                  keyVersion: keyVersion)
             if summary.state != .closed { matches.append(id) }
         }
@@ -173,6 +157,8 @@ extension Session {
         try require([.coordinator, .lawyer, .admin], to: "look up contacts")
         let normalized = ContactHandle.normalize(contact)
         let index = try cipher.blindIndex(normalized)
-        return try vault.read("look up a contact") { db in try openCases(db, withContact: normalized, index: index.value) }
+        return try database.read("look up a contact") { store in
+            try openCases(store, withContact: normalized, index: index.value)
+        }
     }
 }

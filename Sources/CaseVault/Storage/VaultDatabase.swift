@@ -1,0 +1,226 @@
+import Foundation
+import GRDB
+import SodiumKit
+import Synchronization
+
+/// The vault's SQLite file: connection setup, migrations and transactions. Everything above it
+/// reads and writes through a ``Store`` handed to ``read(_:_:)`` or ``write(_:_:)``.
+///
+/// Writers run with `synchronous = FULL`, WAL, `secure_delete` and a busy timeout; every write
+/// is one `BEGIN IMMEDIATE` transaction, so an operation commits whole or not at all.
+final class VaultDatabase: Sendable {
+    /// The file's path.
+    let path: String
+    /// False when the file, its folder or its disk cannot be written: reads work, writes fail.
+    let isWritable: Bool
+    /// What the file held when it was opened.
+    let header: Header
+    private let pool: DatabasePool
+    /// Whether the `v3-projections` tables exist (a read-only 0.4.0 vault has none).
+    let hasProjectionTables: Bool
+    /// Set when erased data may still sit in old WAL frames; cleared by a successful truncating checkpoint.
+    private let checkpointPending = Mutex(false)
+
+    /// The vault id and format version, readable before unlock.
+    struct Header: Sendable {
+        let formatVersion: Int
+        let vaultID: [UInt8]
+    }
+
+    private init(path: String, pool: DatabasePool, isWritable: Bool, header: Header) throws {
+        self.path = path
+        self.pool = pool
+        self.isWritable = isWritable
+        self.header = header
+        hasProjectionTables = try pool.read { db in try db.tableExists(ProjectionBlockRow.databaseTableName) }
+    }
+
+    // MARK: Creating and opening
+
+    /// Creates the file (owner-only) with the current schema, and runs `body` in the first
+    /// transaction; on any failure the file and its WAL are removed again.
+    static func create(at path: String, _ body: (Store) throws -> Header) throws -> VaultDatabase {
+        guard !FileManager.default.fileExists(atPath: path) else {
+            throw CaseVaultError(.alreadyExists, "a file already exists at \(path); choose another path")
+        }
+        // Only the owner may read the file; SQLite gives the WAL and shm files the same mode, so
+        // the file is made before SQLite opens it.
+        guard FileManager.default.createFile(atPath: path, contents: nil,
+                                             attributes: [.posixPermissions: 0o600]) else {
+            throw CaseVaultError(.storage, "cannot create \(path); check that its folder exists and is writable")
+        }
+        var pool: DatabasePool?
+        do {
+            let opened = try openPool(at: path)
+            pool = opened
+            try Schema.migrator.migrate(opened)
+            let header = try opened.immediateTransaction { db in try body(Store(db)) }
+            return try VaultDatabase(path: path, pool: opened, isWritable: true, header: header)
+        } catch {
+            try? pool?.close()
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+            throw translate(error, doing: "create the vault at \(path)")
+        }
+    }
+
+    /// Opens an existing vault file, checks its format, and migrates it when it can be written.
+    static func open(at path: String) throws -> VaultDatabase {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+            throw CaseVaultError(.notFound, "no vault at \(path); create one with 'casevault init' or pass --vault")
+        }
+        guard !isFolder.boolValue else {
+            throw CaseVaultError(.notFound, "\(path) is a folder, not a vault file; pass --vault with the vault file")
+        }
+        if let size = try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int, size == 0 {
+            throw CaseVaultError(.integrity, "\(path) is empty (0 bytes), so it holds no vault; check --vault, "
+                                 + "or restore the vault from a backup")
+        }
+        let folder = (path as NSString).deletingLastPathComponent
+        let writable = FileManager.default.isWritableFile(atPath: path)
+            && FileManager.default.isWritableFile(atPath: folder.isEmpty ? "." : folder)
+        // Without a -wal file no connection has the vault open and the main file holds every commit,
+        // so it can be read as immutable: SQLite then creates no -wal or -shm file beside it. A
+        // read-only connection would leave them behind, with the vault's mode (0400 for a read-only
+        // vault), and a -shm file nobody can write keeps the vault read-only once it is writable again.
+        // "file://" + an absolute path leaves the URI's authority empty; a relative path cannot start with "/".
+        let immutable = (path.hasPrefix("/") ? "file://" : "file:")
+            + (path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? path) + "?immutable=1"
+        let reference = FileManager.default.fileExists(atPath: path + "-wal") ? path : immutable
+        do {
+            // Look read-only first: opening a pool switches the file to WAL mode, which must not
+            // happen to a file that is not a vault.
+            var probe = Configuration()
+            probe.readonly = true
+            probe.busyMode = .timeout(10)  // another process may be opening or closing the vault
+            let row = try DatabaseQueue(path: reference, configuration: probe).read { db -> VaultRow? in
+                guard try db.tableExists(VaultRow.databaseTableName) else { return nil }
+                return try VaultRow.fetchOne(db, key: 1)
+            }
+            guard let row else {
+                throw CaseVaultError(.unsupportedFormat, "\(path) is not a CaseVault file; check --vault")
+            }
+            guard Schema.readableFormats.contains(row.formatVersion) else {
+                throw CaseVaultError(.unsupportedFormat,
+                                     "\(path) has vault format \(row.formatVersion); this casevault reads formats "
+                                     + "up to \(Schema.formatVersion): upgrade casevault")
+            }
+            let header = Header(formatVersion: row.formatVersion, vaultID: [UInt8](row.vaultID))
+            if writable {
+                let pool = try openPool(at: path)
+                // Migrate only when a migration is due, so opening an up-to-date vault writes nothing.
+                if try !pool.read(Schema.migrator.hasCompletedMigrations) { try Schema.migrator.migrate(pool) }
+                return try VaultDatabase(path: path, pool: pool, isWritable: true, header: header)
+            }
+            var configuration = configuration()
+            configuration.readonly = true
+            let pool = try DatabasePool(path: reference, configuration: configuration)
+            let missing = try pool.read { db in
+                Set(Schema.migrator.migrations).subtracting(try Schema.migrator.appliedIdentifiers(db))
+            }
+            guard missing.isSubset(of: Schema.readableWithout) else {
+                throw CaseVaultError(.storage, "\(path) needs a schema upgrade, but the vault is read-only "
+                                     + "here; make the file and its folder writable for this user, then retry")
+            }
+            return try VaultDatabase(path: path, pool: pool, isWritable: false, header: header)
+        } catch {
+            throw translate(error, doing: "open \(path)")
+        }
+    }
+
+    /// Opens the vault's connection pool for reading and writing.
+    ///
+    /// GRDB switches a pool to WAL with `synchronous = NORMAL` after the configuration has run;
+    /// a committed case must survive a power cut, so the writer is set back to `FULL`.
+    private static func openPool(at path: String) throws -> DatabasePool {
+        let pool = try DatabasePool(path: path, configuration: configuration())
+        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        return pool
+    }
+
+    private static func configuration() -> Configuration {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(10)
+        configuration.label = "CaseVault"
+        configuration.prepareDatabase { db in
+            // Deleted pages are overwritten, so erased contact handles leave no bytes behind.
+            try db.execute(sql: "PRAGMA secure_delete = ON")
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        return configuration
+    }
+
+    // MARK: Transactions
+
+    /// Runs `body` on a consistent snapshot of the file.
+    func read<T>(_ action: String, _ body: (Store) throws -> T) throws -> T {
+        do { return try pool.read { db in try body(Store(db)) } } catch {
+            throw VaultDatabase.translate(error, doing: action)
+        }
+    }
+
+    /// Runs one write operation in one immediate transaction: all of it commits, or none.
+    func write<T>(_ action: String, _ body: (Store) throws -> T) throws -> T {
+        let result: T
+        do { result = try pool.immediateTransaction { db in try body(Store(db)) } } catch {
+            throw VaultDatabase.translate(error, doing: action)
+        }
+        checkpointIfPending()
+        return result
+    }
+
+    /// Asks for the WAL to be checkpointed and truncated, so erased bytes leave the files; it is
+    /// retried after every later write until no reader holds old frames.
+    func requestCheckpoint() {
+        checkpointPending.withLock { $0 = true }
+        checkpointIfPending()
+    }
+
+    private func checkpointIfPending() {
+        guard checkpointPending.withLock({ $0 }) else { return }
+        let done = (try? pool.writeWithoutTransaction { db -> Bool in
+            // Do not make the writer wait for readers: try briefly, and again after the next write.
+            try db.execute(sql: "PRAGMA busy_timeout = 200")
+            defer { try? db.execute(sql: "PRAGMA busy_timeout = 10000") }
+            _ = try db.checkpoint(.truncate)
+            return true
+        }) ?? false
+        if done { checkpointPending.withLock { $0 = false } }
+    }
+
+    /// The writer connection's `synchronous` setting (2 is FULL), for tests of the setup.
+    func writerSynchronousMode() throws -> Int {
+        try pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
+    }
+
+    /// Turns any error into a ``CaseVaultError`` without leaking SQL arguments.
+    static func translate(_ error: Error, doing action: String) -> CaseVaultError {
+        switch error {
+        case let error as CaseVaultError: return error
+        case let error as DatabaseError: return StorageFailure.error(error, doing: action)
+        case is RecordDecodingError, is RowDecodingError:
+            return CaseVaultError(.integrity, "could not \(action): a record did not decode; the file is damaged")
+        case let error as SodiumError:
+            return CaseVaultError(.integrity, "could not \(action): \(error.detail)")
+        default:
+            return CaseVaultError(.storage, "could not \(action): \(type(of: error))")
+        }
+    }
+}
+
+extension DatabaseWriter {
+    /// Runs `body` in one `BEGIN IMMEDIATE` transaction: everything it writes commits together
+    /// or not at all.
+    fileprivate func immediateTransaction<T>(_ body: (Database) throws -> T) throws -> T {
+        try writeWithoutTransaction { db in
+            var result: T?
+            try db.inTransaction(.immediate) {
+                result = try body(db)
+                return .commit
+            }
+            guard let result else { throw CaseVaultError(.storage, "a transaction ended without a result") }
+            return result
+        }
+    }
+}

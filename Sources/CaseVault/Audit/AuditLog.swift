@@ -101,7 +101,7 @@ enum AuditLog {
 
 /// RFC 6962 Merkle tree hashing with BLAKE2b-256: leaves prefixed 0x00, nodes 0x01.
 enum MerkleTree {
-    static func leafHash(_ data: [UInt8]) -> [UInt8] { GenericHash.hash([0] + data) }
+    static func leafHash(_ data: [UInt8]) -> [UInt8] { GenericHash.hash(concatenating: [[0], data]) }
 
     static func root(_ leaves: [[UInt8]]) -> [UInt8] {
         guard !leaves.isEmpty else { return GenericHash.hash([]) }
@@ -114,6 +114,7 @@ enum MerkleTree {
         var split = 1
         while split << 1 < hashes.count { split <<= 1 }
         let start = hashes.startIndex
-        return GenericHash.hash([1] + root(hashes[start..<start + split]) + root(hashes[(start + split)...]))
+        return GenericHash.hash(concatenating: [[1], root(hashes[start..<start + split]),
+                                                root(hashes[(start + split)...])])
     }
 }

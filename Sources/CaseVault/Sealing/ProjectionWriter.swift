@@ -42,17 +42,15 @@ struct ProjectionWriter {
         let slot = state.nextSlot
         state.nextSlot += 1
         let (number, index) = Self.position(slot)
-        var summaryBlock = try summaryBlock(number)
-        var statsBlock = try statsBlock(number)
+        try load(number)
         // A slot past the last one ever given out is empty, unless the file was rolled back.
-        guard summaryBlock.isEmpty(at: index), statsBlock.isEmpty(at: index) else {
+        guard summaries[number]?.isEmpty(at: index) == true, statsBlocks[number]?.isEmpty(at: index) == true else {
             throw CaseVaultError(.integrity, "projection slot \(slot) is already taken; the vault file may have been "
                                  + "rolled back or tampered with")
         }
-        summaryBlock.set(index, id: id, summary)
-        statsBlock.set(index, record)
-        summaries[number] = summaryBlock
-        statsBlocks[number] = statsBlock
+        // Changed in place: a block copied out of the dictionary would be copied whole on write.
+        summaries[number]?.set(index, id: id, summary)
+        statsBlocks[number]?.set(index, record)
         return slot
     }
 
@@ -62,15 +60,13 @@ struct ProjectionWriter {
             throw CaseVaultError.integrity(id, "it has no place in the projections")
         }
         let (number, index) = Self.position(slot)
-        var summaryBlock = try summaryBlock(number)
-        var statsBlock = try statsBlock(number)
-        guard !summaryBlock.isEmpty(at: index), try summaryBlock.id(at: index) == id, !statsBlock.isEmpty(at: index) else {
+        try load(number)
+        guard let summaryBlock = summaries[number], !summaryBlock.isEmpty(at: index),
+              try summaryBlock.id(at: index) == id, statsBlocks[number]?.isEmpty(at: index) == false else {
             throw CaseVaultError.integrity(id, "its projection slot \(slot) holds another case")
         }
-        summaryBlock.set(index, id: id, summary)
-        statsBlock.set(index, record)
-        summaries[number] = summaryBlock
-        statsBlocks[number] = statsBlock
+        summaries[number]?.set(index, id: id, summary)
+        statsBlocks[number]?.set(index, record)
     }
 
     /// Seals and stores every block this writer touched, and the next free slot.
@@ -96,9 +92,13 @@ struct ProjectionWriter {
         (slot / Int64(Projections.blockCapacity), Int(slot % Int64(Projections.blockCapacity)))
     }
 
-    /// The block as this transaction has it: changed here, stored, or new and empty.
-    private mutating func summaryBlock(_ number: Int64) throws -> SummaryBlock {
-        if let block = summaries[number] { return block }
+    /// Makes sure both blocks `number` are in hand: changed here already, read from the file, or new and empty.
+    private mutating func load(_ number: Int64) throws {
+        if summaries[number] == nil { summaries[number] = try storedSummaryBlock(number) }
+        if statsBlocks[number] == nil { statsBlocks[number] = try storedStatsBlock(number) }
+    }
+
+    private mutating func storedSummaryBlock(_ number: Int64) throws -> SummaryBlock {
         guard let row = try store.projectionBlock(kind: ProjectionKind.summary.rawValue, number: number) else {
             return SummaryBlock(number: number, capacity: Projections.blockCapacity)
         }
@@ -113,8 +113,7 @@ struct ProjectionWriter {
         }
     }
 
-    private mutating func statsBlock(_ number: Int64) throws -> StatsBlock {
-        if let block = statsBlocks[number] { return block }
+    private mutating func storedStatsBlock(_ number: Int64) throws -> StatsBlock {
         guard let row = try store.projectionBlock(kind: ProjectionKind.stats.rawValue, number: number) else {
             return StatsBlock(number: number, capacity: Projections.blockCapacity)
         }

@@ -291,6 +291,15 @@ struct CaseRow: FetchableRecord, PersistableRecord {
         slot = try row.decode(forColumn: Columns.slot)  // nil before the migration adds the column
     }
 
+    /// The insert statement of ``Store/insert(_:)-(CaseRow)``, its columns in this order.
+    static let insertSQL: String = {
+        let columns = [Columns.id, Columns.version, Columns.keyVersion, Columns.dataKey, Columns.content,
+                       Columns.contactKey, Columns.contact, Columns.summary, Columns.statsKeyVersion, Columns.stats,
+                       Columns.indexVersion, Columns.blindIndex, Columns.slot].map(\.name)
+        return "INSERT INTO \(databaseTableName) (\(columns.joined(separator: ", "))) VALUES ("
+            + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
+    }()
+
     func encode(to container: inout PersistenceContainer) {
         container[Columns.id] = id
         container[Columns.version] = version

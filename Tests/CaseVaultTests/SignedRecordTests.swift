@@ -47,6 +47,25 @@ struct SignedRecordTests {
         }
     }
 
+    @Test("a session that verified a user's record verifies it again once the row changes")
+    func verifiedRecordChangedLater() throws {
+        try withVault { fixture in
+            try SignedRecordTests.addEveryone(fixture)
+            let lawyer = try fixture.unlock("lawyer-boris")
+            #expect(try lawyer.users().count == 4, "every certificate verified and remembered")
+            try fixture.tamper { db in
+                try db.execute(sql: "UPDATE users SET role = 'lawyer' WHERE name = 'coord-anna'")
+                #expect(db.changesCount == 1)
+            }
+            let error = expectCaseVaultError(.integrity) { try lawyer.users() }
+            #expect(error?.message.contains("coord-anna") == true)
+            try fixture.tamper { db in
+                try db.execute(sql: "UPDATE users SET role = 'coordinator' WHERE name = 'coord-anna'")
+            }
+            #expect(try lawyer.users().count == 4, "the original row verifies again")
+        }
+    }
+
     @Test("a role that is not a role is an integrity error")
     func unknownRole() throws {
         try withVault { fixture in

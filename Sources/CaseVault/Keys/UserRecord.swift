@@ -11,7 +11,7 @@ public struct UserInfo: Hashable, Sendable {
 }
 
 /// A user row with its admin-signed certificate.
-struct UserRecord {
+struct UserRecord: Equatable {
     let id: UserID
     let name: String
     let role: Role

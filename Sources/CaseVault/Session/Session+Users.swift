@@ -16,9 +16,12 @@ extension Session {
     func verifiedUsers(_ store: Store) throws -> [UserID: UserRecord] {
         var byID: [UserID: UserRecord] = [:]
         for record in try UserRecord.fetchAll(store) {
-            guard record.isCertified(vaultID: keys.vaultID, rootPublicKey: keys.rootPublicKey) else {
-                throw CaseVaultError(.integrity, "the user record of \(record.name) does not verify; "
-                                     + "the file was tampered with")
+            if certifiedUsers[record.id] != record {
+                guard record.isCertified(vaultID: keys.vaultID, rootPublicKey: keys.rootPublicKey) else {
+                    throw CaseVaultError(.integrity, "the user record of \(record.name) does not verify; "
+                                         + "the file was tampered with")
+                }
+                certifiedUsers[record.id] = record
             }
             byID[record.id] = record
         }

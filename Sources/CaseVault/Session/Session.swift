@@ -17,6 +17,9 @@ public final class Session {
     /// The vault's settings as verified at unlock.
     public internal(set) var settings: VaultSettings
     let keys: KeyRing
+    /// User records whose certificates this session has verified, exactly as they were stored: a
+    /// record read again byte for byte the same needs no second Ed25519 verification.
+    var certifiedUsers: [UserID: UserRecord] = [:]
 
     init(vault: Vault, user: UserRecord, keys: KeyRing, settings: VaultSettings) {
         self.vault = vault

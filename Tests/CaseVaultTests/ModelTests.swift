@@ -193,3 +193,39 @@ struct VocabularyTests {
                 == "wrong passphrase for anna (or its keyslot is damaged)")
     }
 }
+
+/// Timestamps and today's date are computed by hand; they must say what Foundation says.
+@Suite struct ClockTests {
+    @Test("ISO 8601 timestamps equal ISO8601DateFormatter's, across eras, leap days and negative times")
+    func timestampsMatchFoundation() {
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        var random = SplitMix64(seed: 8601)
+        let samples: [Int64] = [0, -1, 86_399, 86_400, 951_782_400, 951_868_799, 1_700_000_000, 1_795_000_000,
+                                -2_208_988_800, 253_402_300_799]
+            + (0..<2_000).map { _ in Int64(random.next() % 253_402_300_799) - 2_208_988_800 }
+        for seconds in samples {
+            #expect(Clock.iso8601(seconds) == formatter.string(from: Date(timeIntervalSince1970: TimeInterval(seconds))),
+                    "\(seconds)")
+        }
+        #expect(Clock.iso8601(1_700_000_000) == "2023-11-14T22:13:20Z")
+    }
+
+    @Test("today's date in a time zone equals Foundation's calendar")
+    func calendarDayMatchesFoundation() throws {
+        var random = SplitMix64(seed: 1900)
+        for zone in ["UTC", "Europe/Moscow", "Asia/Vladivostok", "America/Los_Angeles", "Not/AZone"] {
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = TimeZone(identifier: zone) ?? TimeZone(identifier: "UTC")!
+            for _ in 0..<500 {
+                let seconds = Int64(random.next() % 4_000_000_000) - 500_000_000
+                let parts = calendar.dateComponents([.year, .month, .day],
+                                                    from: Date(timeIntervalSince1970: TimeInterval(seconds)))
+                let day = CalendarDay.from(unixSeconds: seconds, timeZone: zone)
+                #expect([day.year, day.month, day.day] == [parts.year, parts.month, parts.day], "\(zone) \(seconds)")
+            }
+        }
+        #expect(CalendarDay.from(unixSeconds: -5_000_000_000, timeZone: "UTC") == CalendarDay.earliest)
+        #expect(CalendarDay.from(unixSeconds: .max / 2, timeZone: "UTC") == CalendarDay.latest)
+    }
+}

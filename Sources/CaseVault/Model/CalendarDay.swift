@@ -7,6 +7,16 @@ public struct CalendarDay: Hashable, Sendable, Comparable, CustomStringConvertib
     /// The day of the month.
     public let day: Int
 
+    /// The first and last days a date may be.
+    static let earliest = CalendarDay(unchecked: 1900, 1, 1)
+    static let latest = CalendarDay(unchecked: 9999, 12, 31)
+
+    private init(unchecked year: Int, _ month: Int, _ day: Int) {
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
     /// Creates a validated date.
     ///
     /// - Throws: ``CaseVaultError`` (`invalidInput`) for a date that does not exist.

@@ -28,7 +28,9 @@ struct Store {
         try UserRow.filter(UserRow.Columns.name == name).fetchOne(db)
     }
 
-    func users() throws -> [UserRow] { try UserRow.order(UserRow.Columns.name).fetchAll(db) }
+    func users() throws -> [UserRow] {
+        try UserRow.fetchAll(try db.cachedStatement(sql: "SELECT * FROM users ORDER BY name"))
+    }
 
     func userNames() throws -> [String] {
         try String.fetchAll(db, UserRow.select(UserRow.Columns.name).order(UserRow.Columns.name))
@@ -65,7 +67,10 @@ struct Store {
 
     // MARK: Cases
 
-    func caseRow(id: [UInt8]) throws -> CaseRow? { try CaseRow.fetchOne(db, key: Data(id)) }
+    /// One case's row. Showing and writing a case read it every time: the statement is cached.
+    func caseRow(id: [UInt8]) throws -> CaseRow? {
+        try CaseRow.fetchOne(try db.cachedStatement(sql: "SELECT * FROM cases WHERE id = ?"), arguments: [Data(id)])
+    }
 
     func caseCount() throws -> Int { try CaseRow.fetchCount(db) }
 
@@ -164,8 +169,8 @@ struct Store {
     // MARK: Case entries
 
     func entries(caseID: [UInt8]) throws -> [CaseEntryRow] {
-        try CaseEntryRow.filter(CaseEntryRow.Columns.caseID == Data(caseID))
-            .order(CaseEntryRow.Columns.version).fetchAll(db)
+        try CaseEntryRow.fetchAll(try db.cachedStatement(sql: "SELECT * FROM case_entries WHERE case_id = ? ORDER BY version"),
+                                  arguments: [Data(caseID)])
     }
 
     func lastEntryBody(caseID: [UInt8]) throws -> [UInt8]? {

@@ -157,7 +157,7 @@ extension Session {
         try require([.coordinator, .lawyer, .admin], to: "look up contacts")
         let normalized = ContactHandle.normalize(contact)
         let index = try cipher.blindIndex(normalized)
-        return try database.read("look up a contact") { store in
+        return try database.readOneQuery("look up a contact") { store in
             try openCases(store, withContact: normalized, index: index.value)
         }
     }

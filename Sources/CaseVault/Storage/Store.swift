@@ -110,11 +110,15 @@ struct Store {
             """)
         var candidates: [ContactCandidate] = []
         let rows = try Row.fetchCursor(statement, arguments: [Data(index), rowLimit])
+        // Blobs are copied once, straight out of SQLite's buffers.
+        func bytes(_ row: Row, _ index: Int) throws -> [UInt8]? {
+            try row.withUnsafeData(atIndex: index) { data in data.map { [UInt8]($0) } }
+        }
         while let row = try rows.next() {
-            guard let contactKey = row[3] as Data?, let contact = row[4] as Data? else { continue }
-            candidates.append(ContactCandidate(id: [UInt8](row[0] as Data), version: row[1], keyVersion: row[2],
-                                               contactKey: [UInt8](contactKey), contact: [UInt8](contact),
-                                               summary: [UInt8](row[5] as Data)))
+            guard let id = try bytes(row, 0), let contactKey = try bytes(row, 3), let contact = try bytes(row, 4),
+                  let summary = try bytes(row, 5) else { continue }
+            candidates.append(ContactCandidate(id: id, version: row[1], keyVersion: row[2], contactKey: contactKey,
+                                               contact: contact, summary: summary))
         }
         return candidates
     }

@@ -160,6 +160,15 @@ final class VaultDatabase: Sendable {
         }
     }
 
+    /// Runs `body`, which must run exactly one query, without opening a transaction around it: one
+    /// statement reads a consistent snapshot by itself, and a transaction's begin and end cost as much
+    /// as a duplicate-contact lookup's own work.
+    func readOneQuery<T>(_ action: String, _ body: (Store) throws -> T) throws -> T {
+        do { return try pool.unsafeRead { db in try body(Store(db)) } } catch {
+            throw VaultDatabase.translate(error, doing: action)
+        }
+    }
+
     /// Runs one write operation in one immediate transaction: all of it commits, or none.
     func write<T>(_ action: String, _ body: (Store) throws -> T) throws -> T {
         let result: T

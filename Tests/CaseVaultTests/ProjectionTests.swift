@@ -285,3 +285,15 @@ struct ProjectionTests {
         }
     }
 }
+
+@Suite("Vault file layout")
+struct FileLayoutTests {
+    @Test("a new vault uses 8 KiB pages; the page size survives the switch to WAL")
+    func pageSize() throws {
+        try withVault { fixture in
+            _ = try fixture.addUser("coord-anna", .coordinator).intake(try Synthetic.request())
+            #expect(try fixture.inspect { db in try Int.fetchOne(db, sql: "PRAGMA page_size") } == 8192)
+            #expect(try fixture.inspect { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") } == "wal")
+        }
+    }
+}

@@ -6,8 +6,10 @@ public enum Padding {
     public static func pad(_ bytes: [UInt8], blockSize: Int) -> [UInt8] {
         precondition(blockSize > 0, "block size must be positive")
         Sodium.ensureInitialized()
-        var buffer = bytes
-        buffer.append(contentsOf: [UInt8](repeating: 0, count: blockSize))
+        var buffer = [UInt8]()
+        buffer.reserveCapacity(bytes.count + blockSize)
+        buffer.append(contentsOf: bytes)
+        buffer.append(contentsOf: repeatElement(0, count: blockSize))
         var paddedLength = 0
         let status = buffer.withUnsafeMutableBufferPointer { pointer in
             sodium_pad(&paddedLength, pointer.baseAddress!, bytes.count, blockSize, pointer.count)

@@ -21,6 +21,22 @@ import Testing
         #expect(ad == expected)
     }
 
+    @Test("every sealed place lays out its associated data exactly as the documented encoding")
+    func sealedColumnMatchesMake() {
+        var random = SplitMix64(seed: 7)
+        for place in SealedColumn.allCases {
+            for _ in 0..<100 {
+                let rowID = (0..<(random.next() % 2 == 0 ? 16 : 8)).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+                let version = random.next() >> (random.next() % 64)
+                let keyVersion = UInt32(truncatingIfNeeded: random.next())
+                #expect(place.associatedData(rowID: rowID, version: version, keyVersion: keyVersion)
+                        == AssociatedData.make(table: place.table, column: place.column, rowID: rowID,
+                                               recordVersion: version, compartment: place.compartment.rawValue,
+                                               keyID: place.keyID, keyVersion: keyVersion), "\(place)")
+            }
+        }
+    }
+
     @Test("the ASCII path of contact normalisation agrees with the Unicode path")
     func contactNormalisationPathsAgree() {
         let samples = ["+7 912 345-67-89", "8 (912) 345 67 89", "  @Ivan_Petrov  ", "@@Name", "ivan petrov",

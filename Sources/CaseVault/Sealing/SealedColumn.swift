@@ -12,7 +12,7 @@
 /// | `case_entries.body` | data key (`data`), or a note key sealed to legal (`note`) | the entry's version | 256 |
 /// | `projection_blocks.summary` | intake compartment key (`intake`) | the block's version | fixed size |
 /// | `projection_blocks.stats` | stats compartment key (`stats`) | the block's version | fixed size |
-enum SealedColumn: CaseIterable {
+enum SealedColumn: Int, CaseIterable {
     case wrappedDataKey, wrappedContactKey, content, contact, summary, stats
     case entry, legalEntry
     case summaryBlock, statsBlock
@@ -80,9 +80,33 @@ enum SealedColumn: CaseIterable {
         }
     }
 
-    /// The associated data of this place in one row.
+    /// The associated data of this place in one row: exactly the bytes of
+    /// ``AssociatedData/make(table:column:rowID:recordVersion:compartment:keyID:keyVersion:)``,
+    /// laid out from this place's fixed fields, encoded once (every intake seals six places).
     func associatedData(rowID: [UInt8], version: UInt64, keyVersion: UInt32) -> [UInt8] {
-        AssociatedData.make(table: table, column: column, rowID: rowID, recordVersion: version,
-                            compartment: compartment.rawValue, keyID: keyID, keyVersion: keyVersion)
+        let fixed = SealedColumn.fixedFields[rawValue]
+        var writer = RecordWriter(capacity: fixed.head.count + fixed.tail.count + rowID.count + 24)
+        writer.append(fixed.head)
+        writer.field(rowID)
+        writer.u32(8)
+        writer.u64(version)
+        writer.append(fixed.tail)
+        writer.u32(4)
+        writer.u32(keyVersion)
+        return writer.bytes
+    }
+
+    /// Each place's encoded fields before the row id (format version, table, column) and between
+    /// the record version and the key version (compartment, key id), by raw value.
+    private static let fixedFields: [(head: [UInt8], tail: [UInt8])] = allCases.map { place in
+        var head = RecordWriter()
+        head.u32(4)
+        head.u32(AssociatedData.formatVersion)
+        head.field(place.table)
+        head.field(place.column)
+        var tail = RecordWriter()
+        tail.field(place.compartment.rawValue)
+        tail.field(place.keyID)
+        return (head.bytes, tail.bytes)
     }
 }

@@ -21,23 +21,6 @@ public enum GenericHash {
         }
         return out
     }
-
-    /// Hashes the concatenation of `parts` (unkeyed, 32 bytes) without building it: BLAKE2b's
-    /// streaming interface, for hash trees that prefix every leaf and node with a tag byte.
-    public static func hash(concatenating parts: [[UInt8]]) -> [UInt8] {
-        Sodium.ensureInitialized()
-        // The state is a 64-byte-aligned C struct that Swift sees only as an opaque pointer.
-        let memory = UnsafeMutableRawPointer.allocate(byteCount: crypto_generichash_statebytes(), alignment: 64)
-        defer { memory.deallocate() }
-        let state = OpaquePointer(memory)
-        var out = [UInt8](repeating: 0, count: 32)
-        _ = crypto_generichash_init(state, nil, 0, 32)
-        for part in parts { _ = crypto_generichash_update(state, part, UInt64(part.count)) }
-        out.withUnsafeMutableBufferPointer { output in
-            _ = crypto_generichash_final(state, output.baseAddress!, 32)
-        }
-        return out
-    }
 }
 
 /// SHA-256 (`crypto_hash_sha256`), for export manifests and interoperable digests.

@@ -168,4 +168,19 @@ struct AuditLogTests {
             #expect(error?.message.contains("entry 4") == true)
         }
     }
+
+    @Test("the audit tree's root, built level by level, equals RFC 6962's recursive definition")
+    func merkleRootMatchesDefinition() {
+        var random = SplitMix64(seed: 6962)
+        for count in 0...70 {
+            let leaves = (0..<count).map { _ in
+                (0..<Int(random.next() % 300)).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+            }
+            #expect(MerkleTree.root(leaves) == MerkleTree.referenceRoot(leaves), "\(count) leaves")
+        }
+        let one = [UInt8]("a".utf8)
+        #expect(MerkleTree.root([one]) == GenericHash.hash([0] + one))
+        #expect(MerkleTree.root([one, one]) == GenericHash.hash([1] + GenericHash.hash([0] + one)
+                                                                 + GenericHash.hash([0] + one)))
+    }
 }

@@ -30,17 +30,6 @@ struct HashingTests {
         #expect(GenericHash.hash([], length: 64) != expected)
     }
 
-    @Test("hashing parts in a stream equals hashing their concatenation, and the split does not matter")
-    func concatenatingParts() throws {
-        let expected = try [UInt8](hex: "bddd813c634239723171ef3fee98579b94964e3bb1cb3e427262c8c068d52319")
-        #expect(GenericHash.hash(concatenating: [Array("a".utf8), [], Array("bc".utf8)]) == expected)
-        #expect(GenericHash.hash(concatenating: [abc]) == expected)
-        let long = (0..<700).map { UInt8(truncatingIfNeeded: $0 * 7) }
-        #expect(GenericHash.hash(concatenating: [[1], Array(long[..<300]), Array(long[300...])])
-                == GenericHash.hash([1] + long))
-        #expect(GenericHash.hash(concatenating: [Array("ab".utf8)]) != expected)
-    }
-
     @Test("The output length is part of the hash: BLAKE2b-256 is not a prefix of BLAKE2b-512")
     func lengthIsParameter() throws {
         // BLAKE2b-256 of "abc", from Python's hashlib.blake2b(digest_size=32).

@@ -101,20 +101,55 @@ enum AuditLog {
 
 /// RFC 6962 Merkle tree hashing with BLAKE2b-256: leaves prefixed 0x00, nodes 0x01.
 enum MerkleTree {
-    static func leafHash(_ data: [UInt8]) -> [UInt8] { GenericHash.hash(concatenating: [[0], data]) }
+    static func leafHash(_ data: [UInt8]) -> [UInt8] {
+        var buffer: [UInt8] = []
+        return leafHash(data, buffer: &buffer)
+    }
+
+    /// The leaf hash `BLAKE2b(0x00 ‖ data)`, built in `buffer` (reused across a tree's leaves).
+    private static func leafHash(_ data: [UInt8], buffer: inout [UInt8]) -> [UInt8] {
+        buffer.removeAll(keepingCapacity: true)
+        buffer.append(0)
+        buffer.append(contentsOf: data)
+        return GenericHash.hash(buffer)
+    }
 
     static func root(_ leaves: [[UInt8]]) -> [UInt8] {
         guard !leaves.isEmpty else { return GenericHash.hash([]) }
-        let hashes = leaves.map(leafHash)
-        return root(hashes[...])
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(1 + (leaves.map(\.count).max() ?? 0))
+        var hashes = leaves.map { leafHash($0, buffer: &buffer) }
+        // Level by level, as RFC 6962 splits: the left subtree is the largest power of two below
+        // the count, which pairing neighbours and carrying an odd last node upward reproduces.
+        var node = [UInt8](repeating: 1, count: 65)
+        while hashes.count > 1 {
+            var next: [[UInt8]] = []
+            next.reserveCapacity((hashes.count + 1) / 2)
+            var index = 0
+            while index + 1 < hashes.count {
+                node.replaceSubrange(1..<33, with: hashes[index])
+                node.replaceSubrange(33..<65, with: hashes[index + 1])
+                next.append(GenericHash.hash(node))
+                index += 2
+            }
+            if index < hashes.count { next.append(hashes[index]) }
+            hashes = next
+        }
+        return hashes[0]
     }
 
-    private static func root(_ hashes: ArraySlice<[UInt8]>) -> [UInt8] {
-        if hashes.count == 1 { return hashes.first! }  // a non-empty slice
+    /// The RFC 6962 definition, recursively: what ``root(_:)`` must equal (tests compare them).
+    static func referenceRoot(_ leaves: [[UInt8]]) -> [UInt8] {
+        guard !leaves.isEmpty else { return GenericHash.hash([]) }
+        return referenceRoot(leaves.map(leafHash)[...])
+    }
+
+    private static func referenceRoot(_ hashes: ArraySlice<[UInt8]>) -> [UInt8] {
+        if hashes.count == 1 { return hashes[hashes.startIndex] }
         var split = 1
         while split << 1 < hashes.count { split <<= 1 }
         let start = hashes.startIndex
-        return GenericHash.hash(concatenating: [[1], root(hashes[start..<start + split]),
-                                                root(hashes[(start + split)...])])
+        return GenericHash.hash([1] + referenceRoot(hashes[start..<start + split])
+                                + referenceRoot(hashes[(start + split)...]))
     }
 }

@@ -3,63 +3,43 @@ import GRDB
 
 // The vault's rows as typed records, one per table. They hold bytes as stored — identifiers,
 // ciphertexts, wrapped keys, signatures, public keys — and know nothing of keys or plaintext.
-// Columns are named once, in each record's `Columns`; no other code spells a column.
+// Columns are named once, in each record's `CodingKeys`, and reached through its `Columns`;
+// no other code spells a column.
 
 /// The single `vault` row: format version, vault id, root public key, signed settings.
-struct VaultRow: FetchableRecord, PersistableRecord {
+struct VaultRow: Codable, FetchableRecord, PersistableRecord {
     static let databaseTableName = "vault"
-    enum Columns {
-        static let id = Column("id")
-        static let formatVersion = Column("format_version")
-        static let vaultID = Column("vault_id")
-        static let rootPublicKey = Column("root_public_key")
-        static let settings = Column("settings")
-        static let settingsSignature = Column("settings_signature")
-    }
 
     var formatVersion: Int
     var vaultID: Data
     var rootPublicKey: Data
     var settings: Data
     var settingsSignature: Data
+    /// The table has one row.
+    var id: Int64 = 1
 
-    init(formatVersion: Int, vaultID: Data, rootPublicKey: Data, settings: Data, settingsSignature: Data) {
-        self.formatVersion = formatVersion
-        self.vaultID = vaultID
-        self.rootPublicKey = rootPublicKey
-        self.settings = settings
-        self.settingsSignature = settingsSignature
+    enum CodingKeys: String, CodingKey {
+        case id
+        case formatVersion = "format_version"
+        case vaultID = "vault_id"
+        case rootPublicKey = "root_public_key"
+        case settings
+        case settingsSignature = "settings_signature"
     }
 
-    init(row: Row) throws {
-        formatVersion = try row.decode(forColumn: Columns.formatVersion)
-        vaultID = try row.decode(forColumn: Columns.vaultID)
-        rootPublicKey = try row.decode(forColumn: Columns.rootPublicKey)
-        settings = try row.decode(forColumn: Columns.settings)
-        settingsSignature = try row.decode(forColumn: Columns.settingsSignature)
-    }
-
-    func encode(to container: inout PersistenceContainer) {
-        container[Columns.id] = 1
-        container[Columns.formatVersion] = formatVersion
-        container[Columns.vaultID] = vaultID
-        container[Columns.rootPublicKey] = rootPublicKey
-        container[Columns.settings] = settings
-        container[Columns.settingsSignature] = settingsSignature
+    enum Columns {
+        static let id = Column(CodingKeys.id)
+        static let formatVersion = Column(CodingKeys.formatVersion)
+        static let vaultID = Column(CodingKeys.vaultID)
+        static let rootPublicKey = Column(CodingKeys.rootPublicKey)
+        static let settings = Column(CodingKeys.settings)
+        static let settingsSignature = Column(CodingKeys.settingsSignature)
     }
 }
 
 /// A user: readable name and role, public keys, and the root-signed certificate.
-struct UserRow: FetchableRecord, PersistableRecord {
+struct UserRow: Codable, FetchableRecord, PersistableRecord {
     static let databaseTableName = "users"
-    enum Columns {
-        static let id = Column("id")
-        static let name = Column("name")
-        static let role = Column("role")
-        static let boxPublicKey = Column("box_public_key")
-        static let signPublicKey = Column("sign_public_key")
-        static let certificate = Column("certificate")
-    }
 
     var id: Data
     var name: String
@@ -68,45 +48,28 @@ struct UserRow: FetchableRecord, PersistableRecord {
     var signPublicKey: Data
     var certificate: Data
 
-    init(id: Data, name: String, role: String, boxPublicKey: Data, signPublicKey: Data, certificate: Data) {
-        self.id = id
-        self.name = name
-        self.role = role
-        self.boxPublicKey = boxPublicKey
-        self.signPublicKey = signPublicKey
-        self.certificate = certificate
+    enum CodingKeys: String, CodingKey {
+        case id
+        case name
+        case role
+        case boxPublicKey = "box_public_key"
+        case signPublicKey = "sign_public_key"
+        case certificate
     }
 
-    init(row: Row) throws {
-        id = try row.decode(forColumn: Columns.id)
-        name = try row.decode(forColumn: Columns.name)
-        role = try row.decode(forColumn: Columns.role)
-        boxPublicKey = try row.decode(forColumn: Columns.boxPublicKey)
-        signPublicKey = try row.decode(forColumn: Columns.signPublicKey)
-        certificate = try row.decode(forColumn: Columns.certificate)
-    }
-
-    func encode(to container: inout PersistenceContainer) {
-        container[Columns.id] = id
-        container[Columns.name] = name
-        container[Columns.role] = role
-        container[Columns.boxPublicKey] = boxPublicKey
-        container[Columns.signPublicKey] = signPublicKey
-        container[Columns.certificate] = certificate
+    enum Columns {
+        static let id = Column(CodingKeys.id)
+        static let name = Column(CodingKeys.name)
+        static let role = Column(CodingKeys.role)
+        static let boxPublicKey = Column(CodingKeys.boxPublicKey)
+        static let signPublicKey = Column(CodingKeys.signPublicKey)
+        static let certificate = Column(CodingKeys.certificate)
     }
 }
 
 /// A keyslot: the Argon2id header in the clear, the bundle sealed under the derived key.
-struct KeyslotRow: FetchableRecord, PersistableRecord {
+struct KeyslotRow: Codable, FetchableRecord, PersistableRecord {
     static let databaseTableName = "keyslots"
-    enum Columns {
-        static let userID = Column("user_id")
-        static let slot = Column("slot")
-        static let opsLimit = Column("ops_limit")
-        static let memLimit = Column("mem_limit")
-        static let salt = Column("salt")
-        static let bundle = Column("bundle")
-    }
 
     var userID: Data
     var slot: Int
@@ -115,81 +78,52 @@ struct KeyslotRow: FetchableRecord, PersistableRecord {
     var salt: Data
     var bundle: Data
 
-    init(userID: Data, slot: Int, opsLimit: Int64, memLimit: Int64, salt: Data, bundle: Data) {
-        self.userID = userID
-        self.slot = slot
-        self.opsLimit = opsLimit
-        self.memLimit = memLimit
-        self.salt = salt
-        self.bundle = bundle
+    enum CodingKeys: String, CodingKey {
+        case userID = "user_id"
+        case slot
+        case opsLimit = "ops_limit"
+        case memLimit = "mem_limit"
+        case salt
+        case bundle
     }
 
-    init(row: Row) throws {
-        userID = try row.decode(forColumn: Columns.userID)
-        slot = try row.decode(forColumn: Columns.slot)
-        opsLimit = try row.decode(forColumn: Columns.opsLimit)
-        memLimit = try row.decode(forColumn: Columns.memLimit)
-        salt = try row.decode(forColumn: Columns.salt)
-        bundle = try row.decode(forColumn: Columns.bundle)
-    }
-
-    func encode(to container: inout PersistenceContainer) {
-        container[Columns.userID] = userID
-        container[Columns.slot] = slot
-        container[Columns.opsLimit] = opsLimit
-        container[Columns.memLimit] = memLimit
-        container[Columns.salt] = salt
-        container[Columns.bundle] = bundle
+    enum Columns {
+        static let userID = Column(CodingKeys.userID)
+        static let slot = Column(CodingKeys.slot)
+        static let opsLimit = Column(CodingKeys.opsLimit)
+        static let memLimit = Column(CodingKeys.memLimit)
+        static let salt = Column(CodingKeys.salt)
+        static let bundle = Column(CodingKeys.bundle)
     }
 }
 
 /// A compartment's public key, signed by the root key.
-struct CompartmentKeyRow: FetchableRecord, PersistableRecord {
+struct CompartmentKeyRow: Codable, FetchableRecord, PersistableRecord {
     static let databaseTableName = "compartment_keys"
-    enum Columns {
-        static let name = Column("name")
-        static let version = Column("version")
-        static let boxPublicKey = Column("box_public_key")
-        static let signature = Column("signature")
-    }
 
     var name: String
     var version: Int64
     var boxPublicKey: Data
     var signature: Data
 
-    init(name: String, version: Int64, boxPublicKey: Data, signature: Data) {
-        self.name = name
-        self.version = version
-        self.boxPublicKey = boxPublicKey
-        self.signature = signature
+    enum CodingKeys: String, CodingKey {
+        case name
+        case version
+        case boxPublicKey = "box_public_key"
+        case signature
     }
 
-    init(row: Row) throws {
-        name = try row.decode(forColumn: Columns.name)
-        version = try row.decode(forColumn: Columns.version)
-        boxPublicKey = try row.decode(forColumn: Columns.boxPublicKey)
-        signature = try row.decode(forColumn: Columns.signature)
-    }
-
-    func encode(to container: inout PersistenceContainer) {
-        container[Columns.name] = name
-        container[Columns.version] = version
-        container[Columns.boxPublicKey] = boxPublicKey
-        container[Columns.signature] = signature
+    enum Columns {
+        static let name = Column(CodingKeys.name)
+        static let version = Column(CodingKeys.version)
+        static let boxPublicKey = Column(CodingKeys.boxPublicKey)
+        static let signature = Column(CodingKeys.signature)
     }
 }
 
 /// A key granted to a user: the secret sealed to the user's X25519 key, signed by the root key.
-struct GrantRow: FetchableRecord, PersistableRecord {
+struct GrantRow: Codable, FetchableRecord, PersistableRecord {
     static let databaseTableName = "grants"
-    enum Columns {
-        static let userID = Column("user_id")
-        static let keyName = Column("key_name")
-        static let version = Column("version")
-        static let sealed = Column("sealed")
-        static let signature = Column("signature")
-    }
 
     var userID: Data
     var keyName: String
@@ -197,51 +131,27 @@ struct GrantRow: FetchableRecord, PersistableRecord {
     var sealed: Data
     var signature: Data
 
-    init(userID: Data, keyName: String, version: Int64, sealed: Data, signature: Data) {
-        self.userID = userID
-        self.keyName = keyName
-        self.version = version
-        self.sealed = sealed
-        self.signature = signature
+    enum CodingKeys: String, CodingKey {
+        case userID = "user_id"
+        case keyName = "key_name"
+        case version
+        case sealed
+        case signature
     }
 
-    init(row: Row) throws {
-        userID = try row.decode(forColumn: Columns.userID)
-        keyName = try row.decode(forColumn: Columns.keyName)
-        version = try row.decode(forColumn: Columns.version)
-        sealed = try row.decode(forColumn: Columns.sealed)
-        signature = try row.decode(forColumn: Columns.signature)
-    }
-
-    func encode(to container: inout PersistenceContainer) {
-        container[Columns.userID] = userID
-        container[Columns.keyName] = keyName
-        container[Columns.version] = version
-        container[Columns.sealed] = sealed
-        container[Columns.signature] = signature
+    enum Columns {
+        static let userID = Column(CodingKeys.userID)
+        static let keyName = Column(CodingKeys.keyName)
+        static let version = Column(CodingKeys.version)
+        static let sealed = Column(CodingKeys.sealed)
+        static let signature = Column(CodingKeys.signature)
     }
 }
 
 /// A case: its random id, record version, key versions, wrapped data keys, ciphertexts, the
 /// truncated blind index of its contact, and its slot in the projection blocks.
-struct CaseRow: FetchableRecord, PersistableRecord {
+struct CaseRow: Codable, FetchableRecord, PersistableRecord {
     static let databaseTableName = "cases"
-    enum Columns {
-        static let id = Column("id")
-        static let version = Column("version")
-        static let keyVersion = Column("key_version")
-        static let dataKey = Column("data_key")
-        static let content = Column("content")
-        static let contactKey = Column("contact_key")
-        static let contact = Column("contact")
-        static let summary = Column("summary")
-        static let statsKeyVersion = Column("stats_key_version")
-        static let stats = Column("stats")
-        static let indexVersion = Column("index_version")
-        static let blindIndex = Column("blind_index")
-        /// Added by the `v3-projections` migration; absent in a vault not yet migrated.
-        static let slot = Column("slot")
-    }
 
     var id: Data
     var version: Int64
@@ -255,41 +165,8 @@ struct CaseRow: FetchableRecord, PersistableRecord {
     var stats: Data
     var indexVersion: Int64?
     var blindIndex: Data?
+    /// Added by the `v3-projections` migration: nil in a vault not yet migrated or projected.
     var slot: Int64?
-
-    init(id: Data, version: Int64, keyVersion: Int64, dataKey: Data, content: Data, contactKey: Data?,
-         contact: Data?, summary: Data, statsKeyVersion: Int64, stats: Data, indexVersion: Int64?,
-         blindIndex: Data?, slot: Int64?) {
-        self.id = id
-        self.version = version
-        self.keyVersion = keyVersion
-        self.dataKey = dataKey
-        self.content = content
-        self.contactKey = contactKey
-        self.contact = contact
-        self.summary = summary
-        self.statsKeyVersion = statsKeyVersion
-        self.stats = stats
-        self.indexVersion = indexVersion
-        self.blindIndex = blindIndex
-        self.slot = slot
-    }
-
-    init(row: Row) throws {
-        id = try row.decode(forColumn: Columns.id)
-        version = try row.decode(forColumn: Columns.version)
-        keyVersion = try row.decode(forColumn: Columns.keyVersion)
-        dataKey = try row.decode(forColumn: Columns.dataKey)
-        content = try row.decode(forColumn: Columns.content)
-        contactKey = try row.decode(forColumn: Columns.contactKey)
-        contact = try row.decode(forColumn: Columns.contact)
-        summary = try row.decode(forColumn: Columns.summary)
-        statsKeyVersion = try row.decode(forColumn: Columns.statsKeyVersion)
-        stats = try row.decode(forColumn: Columns.stats)
-        indexVersion = try row.decode(forColumn: Columns.indexVersion)
-        blindIndex = try row.decode(forColumn: Columns.blindIndex)
-        slot = try row.decode(forColumn: Columns.slot)  // nil before the migration adds the column
-    }
 
     /// The insert statement of ``Store/insert(_:)-(CaseRow)``, its columns in this order.
     static let insertSQL: String = {
@@ -300,108 +177,90 @@ struct CaseRow: FetchableRecord, PersistableRecord {
             + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
     }()
 
-    func encode(to container: inout PersistenceContainer) {
-        container[Columns.id] = id
-        container[Columns.version] = version
-        container[Columns.keyVersion] = keyVersion
-        container[Columns.dataKey] = dataKey
-        container[Columns.content] = content
-        container[Columns.contactKey] = contactKey
-        container[Columns.contact] = contact
-        container[Columns.summary] = summary
-        container[Columns.statsKeyVersion] = statsKeyVersion
-        container[Columns.stats] = stats
-        container[Columns.indexVersion] = indexVersion
-        container[Columns.blindIndex] = blindIndex
-        container[Columns.slot] = slot
+    enum CodingKeys: String, CodingKey {
+        case id
+        case version
+        case keyVersion = "key_version"
+        case dataKey = "data_key"
+        case content
+        case contactKey = "contact_key"
+        case contact
+        case summary
+        case statsKeyVersion = "stats_key_version"
+        case stats
+        case indexVersion = "index_version"
+        case blindIndex = "blind_index"
+        case slot
+    }
+
+    enum Columns {
+        static let id = Column(CodingKeys.id)
+        static let version = Column(CodingKeys.version)
+        static let keyVersion = Column(CodingKeys.keyVersion)
+        static let dataKey = Column(CodingKeys.dataKey)
+        static let content = Column(CodingKeys.content)
+        static let contactKey = Column(CodingKeys.contactKey)
+        static let contact = Column(CodingKeys.contact)
+        static let summary = Column(CodingKeys.summary)
+        static let statsKeyVersion = Column(CodingKeys.statsKeyVersion)
+        static let stats = Column(CodingKeys.stats)
+        static let indexVersion = Column(CodingKeys.indexVersion)
+        static let blindIndex = Column(CodingKeys.blindIndex)
+        static let slot = Column(CodingKeys.slot)
     }
 }
 
 /// One entry of a case's history after creation: a note or a transition, signed inside.
-struct CaseEntryRow: FetchableRecord, PersistableRecord {
+struct CaseEntryRow: Codable, FetchableRecord, PersistableRecord {
     static let databaseTableName = "case_entries"
-    enum Columns {
-        static let caseID = Column("case_id")
-        static let version = Column("version")
-        static let sealedKey = Column("sealed_key")
-        static let body = Column("body")
-    }
 
     var caseID: Data
     var version: Int64
     var sealedKey: Data?
     var body: Data
 
-    init(caseID: Data, version: Int64, sealedKey: Data?, body: Data) {
-        self.caseID = caseID
-        self.version = version
-        self.sealedKey = sealedKey
-        self.body = body
+    enum CodingKeys: String, CodingKey {
+        case caseID = "case_id"
+        case version
+        case sealedKey = "sealed_key"
+        case body
     }
 
-    init(row: Row) throws {
-        caseID = try row.decode(forColumn: Columns.caseID)
-        version = try row.decode(forColumn: Columns.version)
-        sealedKey = try row.decode(forColumn: Columns.sealedKey)
-        body = try row.decode(forColumn: Columns.body)
-    }
-
-    func encode(to container: inout PersistenceContainer) {
-        container[Columns.caseID] = caseID
-        container[Columns.version] = version
-        container[Columns.sealedKey] = sealedKey
-        container[Columns.body] = body
+    enum Columns {
+        static let caseID = Column(CodingKeys.caseID)
+        static let version = Column(CodingKeys.version)
+        static let sealedKey = Column(CodingKeys.sealedKey)
+        static let body = Column(CodingKeys.body)
     }
 }
 
 /// A partner organisation, signed by the root key.
-struct PartnerRow: FetchableRecord, PersistableRecord {
+struct PartnerRow: Codable, FetchableRecord, PersistableRecord {
     static let databaseTableName = "partners"
-    enum Columns {
-        static let name = Column("name")
-        static let services = Column("services")
-        static let boxPublicKey = Column("box_public_key")
-        static let signature = Column("signature")
-    }
 
     var name: String
     var services: String
     var boxPublicKey: Data?
     var signature: Data
 
-    init(name: String, services: String, boxPublicKey: Data?, signature: Data) {
-        self.name = name
-        self.services = services
-        self.boxPublicKey = boxPublicKey
-        self.signature = signature
+    enum CodingKeys: String, CodingKey {
+        case name
+        case services
+        case boxPublicKey = "box_public_key"
+        case signature
     }
 
-    init(row: Row) throws {
-        name = try row.decode(forColumn: Columns.name)
-        services = try row.decode(forColumn: Columns.services)
-        boxPublicKey = try row.decode(forColumn: Columns.boxPublicKey)
-        signature = try row.decode(forColumn: Columns.signature)
-    }
-
-    func encode(to container: inout PersistenceContainer) {
-        container[Columns.name] = name
-        container[Columns.services] = services
-        container[Columns.boxPublicKey] = boxPublicKey
-        container[Columns.signature] = signature
+    enum Columns {
+        static let name = Column(CodingKeys.name)
+        static let services = Column(CodingKeys.services)
+        static let boxPublicKey = Column(CodingKeys.boxPublicKey)
+        static let signature = Column(CodingKeys.signature)
     }
 }
 
 /// One audit log entry: chained, signed, with its body sealed to the audit compartment.
-struct AuditEntryRow: FetchableRecord, PersistableRecord {
+struct AuditEntryRow: Codable, FetchableRecord, PersistableRecord {
     static let databaseTableName = "audit_log"
-    enum Columns {
-        static let seq = Column("seq")
-        static let previousHash = Column("previous_hash")
-        static let actor = Column("actor")
-        static let contentHash = Column("content_hash")
-        static let body = Column("body")
-        static let signature = Column("signature")
-    }
 
     var seq: Int64
     var previousHash: Data
@@ -410,44 +269,28 @@ struct AuditEntryRow: FetchableRecord, PersistableRecord {
     var body: Data
     var signature: Data
 
-    init(seq: Int64, previousHash: Data, actor: Data, contentHash: Data, body: Data, signature: Data) {
-        self.seq = seq
-        self.previousHash = previousHash
-        self.actor = actor
-        self.contentHash = contentHash
-        self.body = body
-        self.signature = signature
+    enum CodingKeys: String, CodingKey {
+        case seq
+        case previousHash = "previous_hash"
+        case actor
+        case contentHash = "content_hash"
+        case body
+        case signature
     }
 
-    init(row: Row) throws {
-        seq = try row.decode(forColumn: Columns.seq)
-        previousHash = try row.decode(forColumn: Columns.previousHash)
-        actor = try row.decode(forColumn: Columns.actor)
-        contentHash = try row.decode(forColumn: Columns.contentHash)
-        body = try row.decode(forColumn: Columns.body)
-        signature = try row.decode(forColumn: Columns.signature)
-    }
-
-    func encode(to container: inout PersistenceContainer) {
-        container[Columns.seq] = seq
-        container[Columns.previousHash] = previousHash
-        container[Columns.actor] = actor
-        container[Columns.contentHash] = contentHash
-        container[Columns.body] = body
-        container[Columns.signature] = signature
+    enum Columns {
+        static let seq = Column(CodingKeys.seq)
+        static let previousHash = Column(CodingKeys.previousHash)
+        static let actor = Column(CodingKeys.actor)
+        static let contentHash = Column(CodingKeys.contentHash)
+        static let body = Column(CodingKeys.body)
+        static let signature = Column(CodingKeys.signature)
     }
 }
 
 /// One packed projection block: a fixed number of case slots, one ciphertext.
-struct ProjectionBlockRow: FetchableRecord, PersistableRecord {
+struct ProjectionBlockRow: Codable, FetchableRecord, PersistableRecord {
     static let databaseTableName = "projection_blocks"
-    enum Columns {
-        static let kind = Column("kind")
-        static let number = Column("number")
-        static let version = Column("version")
-        static let keyVersion = Column("key_version")
-        static let body = Column("body")
-    }
 
     var kind: Int
     var number: Int64
@@ -455,56 +298,41 @@ struct ProjectionBlockRow: FetchableRecord, PersistableRecord {
     var keyVersion: Int64
     var body: Data
 
-    init(kind: Int, number: Int64, version: Int64, keyVersion: Int64, body: Data) {
-        self.kind = kind
-        self.number = number
-        self.version = version
-        self.keyVersion = keyVersion
-        self.body = body
+    enum CodingKeys: String, CodingKey {
+        case kind
+        case number
+        case version
+        case keyVersion = "key_version"
+        case body
     }
 
-    init(row: Row) throws {
-        kind = try row.decode(forColumn: Columns.kind)
-        number = try row.decode(forColumn: Columns.number)
-        version = try row.decode(forColumn: Columns.version)
-        keyVersion = try row.decode(forColumn: Columns.keyVersion)
-        body = try row.decode(forColumn: Columns.body)
-    }
-
-    func encode(to container: inout PersistenceContainer) {
-        container[Columns.kind] = kind
-        container[Columns.number] = number
-        container[Columns.version] = version
-        container[Columns.keyVersion] = keyVersion
-        container[Columns.body] = body
+    enum Columns {
+        static let kind = Column(CodingKeys.kind)
+        static let number = Column(CodingKeys.number)
+        static let version = Column(CodingKeys.version)
+        static let keyVersion = Column(CodingKeys.keyVersion)
+        static let body = Column(CodingKeys.body)
     }
 }
 
 /// The projections' bookkeeping: present once they are built; the next free slot.
-struct ProjectionStateRow: FetchableRecord, PersistableRecord {
+struct ProjectionStateRow: Codable, FetchableRecord, PersistableRecord {
     static let databaseTableName = "projections"
-    enum Columns {
-        static let id = Column("id")
-        static let blockCapacity = Column("block_capacity")
-        static let nextSlot = Column("next_slot")
-    }
 
     var blockCapacity: Int
     var nextSlot: Int64
+    /// The table has one row.
+    var id: Int64 = 1
 
-    init(blockCapacity: Int, nextSlot: Int64) {
-        self.blockCapacity = blockCapacity
-        self.nextSlot = nextSlot
+    enum CodingKeys: String, CodingKey {
+        case id
+        case blockCapacity = "block_capacity"
+        case nextSlot = "next_slot"
     }
 
-    init(row: Row) throws {
-        blockCapacity = try row.decode(forColumn: Columns.blockCapacity)
-        nextSlot = try row.decode(forColumn: Columns.nextSlot)
-    }
-
-    func encode(to container: inout PersistenceContainer) {
-        container[Columns.id] = 1
-        container[Columns.blockCapacity] = blockCapacity
-        container[Columns.nextSlot] = nextSlot
+    enum Columns {
+        static let id = Column(CodingKeys.id)
+        static let blockCapacity = Column(CodingKeys.blockCapacity)
+        static let nextSlot = Column(CodingKeys.nextSlot)
     }
 }

@@ -52,12 +52,11 @@ struct ExportCommand: ParsableCommand {
         var query: CountQuery { CountQuery(by: by, from: from, to: to, minimumCellSize: minCell) }
 
         func validate() throws {
-            do { try query.validate() } catch let error as CaseVaultError { throw ValidationError(error.message) }
+            do { try query.validate() } catch let error as CaseVaultError {
+                throw ValidationError(ErrorLine.line(for: error))
+            }
             if format == .csv && output.json {
                 throw ValidationError("--format csv and --json contradict each other; give one")
-            }
-            if let from, let to, from > to {
-                throw ValidationError("--from \(from) is after --to \(to); give the earlier month first")
             }
         }
 

@@ -81,8 +81,9 @@ public enum ReferralPacket {
             }
             guard lawyer.isCertified(vaultID: vaultID, rootPublicKey: organisationKey),
                   lawyer.role == .lawyer || lawyer.role == .admin else {
-                throw CaseVaultError(.integrity, "the signer is not certified by this organisation key; "
-                                     + "check --org-key")
+                throw CaseVaultError(.integrity, "the signer is not certified by this organisation key",
+                                     remedy: "check the organisation key",
+                                     subject: .init(.organisationKey, Data(organisationKey).base64EncodedString()))
             }
             guard Ed25519.isValid(signature: signature, message: signedMessage(vaultID: vaultID, body: signed),
                                   publicKey: lawyer.signPublicKey) else {

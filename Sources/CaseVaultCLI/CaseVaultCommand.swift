@@ -24,7 +24,7 @@ struct CaseVaultCommand: ParsableCommand {
             try command.run()
             status = 0
         } catch let error as CaseVaultError {
-            Console.err("casevault: \(error.message)")
+            Console.err("casevault: \(ErrorLine.line(for: error))")
             status = 1
         } catch let error as UsageError {
             Console.err("casevault: \(error.message)")
@@ -54,6 +54,8 @@ struct CaseVaultCommand: ParsableCommand {
 /// Parses a value with a library parser inside ArgumentParser's `transform`, so its message is kept.
 func parsed<T>(_ body: @escaping @Sendable (String) throws -> T) -> @Sendable (String) throws -> T {
     { text in
-        do { return try body(text) } catch let error as CaseVaultError { throw ValidationError(error.message) }
+        do { return try body(text) } catch let error as CaseVaultError {
+            throw ValidationError(ErrorLine.line(for: error))
+        }
     }
 }

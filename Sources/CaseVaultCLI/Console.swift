@@ -31,27 +31,12 @@ enum Console {
         return text
     }
 
-    /// Creates `path` readable by its owner only, failing if it exists, and writes `data` to it.
-    /// The mode is set at creation, so the contents are never readable by others, not even briefly.
-    static func writeOwnerOnly(_ data: Data, to path: String) throws {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o600)
-        guard descriptor >= 0 else {
-            throw errno == EEXIST
-                ? CaseVaultError(.alreadyExists, "\(path) already exists; choose another file")
-                : CaseVaultError(.storage, "cannot create \(path); check the folder")
-        }
-        defer { close(descriptor) }
-        let written = data.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-        guard written == data.count else {
-            throw CaseVaultError(.storage, "could not write all of \(path); check the disk")
-        }
-    }
-
     /// Reads a whole file, or standard input for `-`.
     static func readData(_ path: String, what: String) throws -> Data {
         if path == "-" { return FileHandle.standardInput.readDataToEndOfFile() }
         guard let contents = FileManager.default.contents(atPath: path) else {
-            throw CaseVaultError(.notFound, "cannot read the \(what) file \(path); check the path")
+            throw CaseVaultError(.notFound, "cannot read the \(what) file \(path)", remedy: "check the path",
+                                 subject: .file(path))
         }
         return contents
     }

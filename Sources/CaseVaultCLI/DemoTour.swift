@@ -110,7 +110,7 @@ struct DemoTour {
         do {
             try coordinator.perform(.refer, on: urgent.id, with: WorkflowInputs(partner: "SafeExit", consent: true))
         } catch let error as CaseVaultError {
-            say("coord-anna tries to refer the case herself and is refused: \(error.message).")
+            say("coord-anna tries to refer the case herself and is refused: \(ErrorLine.line(for: error)).")
         }
         try lawyer.perform(.refer, on: urgent.id, with: WorkflowInputs(partner: "SafeExit", consent: true))
         let packet = try lawyer.referralPacket(for: urgent.id, fields: [.region, .situation, .needs, .contact])
@@ -145,7 +145,7 @@ struct DemoTour {
             _ = try auditor.cases()
             say("auditor-vera listed cases: this must not happen.")
         } catch let error as CaseVaultError {
-            say("auditor-vera (auditor) asks for the list and is refused: \(error.message).")
+            say("auditor-vera (auditor) asks for the list and is refused: \(ErrorLine.line(for: error)).")
         }
 
         section("7. What a seized file shows")

@@ -52,12 +52,11 @@ struct ExportCommand: ParsableCommand {
         var query: CountQuery { CountQuery(by: by, from: from, to: to, minimumCellSize: minCell) }
 
         func validate() throws {
-            do { try query.validate() } catch let error as CaseVaultError { throw ValidationError(error.message) }
+            do { try query.validate() } catch let error as CaseVaultError {
+                throw ValidationError(ErrorLine.line(for: error))
+            }
             if format == .csv && output.json {
                 throw ValidationError("--format csv and --json contradict each other; give one")
-            }
-            if let from, let to, from > to {
-                throw ValidationError("--from \(from) is after --to \(to); give the earlier month first")
             }
         }
 
@@ -71,43 +70,9 @@ struct ExportCommand: ParsableCommand {
                 FileHandle.standardOutput.write(Data(document.table))
                 return
             }
-            try write(document, to: out)
-            let folder = URL(fileURLWithPath: out)
-            Console.out("Wrote \(folder.appendingPathComponent(document.tableFileName).path) (\(table.rows.count) rows, "
-                        + "\(table.suppressedCount) suppressed) and "
-                        + folder.appendingPathComponent(ExportDocument.manifestFileName).path + ".")
-        }
-
-        /// Writes the table and its manifest into `folder`, creating it owner-only if missing,
-        /// and never overwriting a file (an earlier export stays as it was).
-        private func write(_ document: ExportDocument, to folder: String) throws {
-            let manager = FileManager.default
-            var isDirectory: ObjCBool = false
-            if manager.fileExists(atPath: folder, isDirectory: &isDirectory) {
-                guard isDirectory.boolValue else {
-                    throw CaseVaultError(.alreadyExists, "\(folder) is a file, not a folder; choose a folder for --out")
-                }
-            } else {
-                do {
-                    try manager.createDirectory(atPath: folder, withIntermediateDirectories: true,
-                                                attributes: [.posixPermissions: 0o700])
-                } catch {
-                    throw CaseVaultError(.storage, "cannot create the folder \(folder); check the path")
-                }
-            }
-            let base = URL(fileURLWithPath: folder)
-            let tablePath = base.appendingPathComponent(document.tableFileName).path
-            let manifestPath = base.appendingPathComponent(ExportDocument.manifestFileName).path
-            for path in [tablePath, manifestPath] where manager.fileExists(atPath: path) {
-                throw CaseVaultError(.alreadyExists, "\(path) already exists; choose another folder for --out")
-            }
-            try Console.writeOwnerOnly(Data(document.table), to: tablePath)
-            do {
-                try Console.writeOwnerOnly(Data(document.manifest), to: manifestPath)
-            } catch {
-                try? manager.removeItem(atPath: tablePath)  // a table without its manifest is not an export
-                throw error
-            }
+            let files = try document.write(toFolder: out)
+            Console.out("Wrote \(files.table) (\(table.rows.count) rows, \(table.suppressedCount) suppressed) "
+                        + "and \(files.manifest).")
         }
     }
 }

@@ -127,10 +127,11 @@ struct PartnerCommand: ParsableCommand {
     }
 }
 
-/// Decodes a base64 X25519 public key.
+/// Decodes a base64 X25519 public key given as an option.
 func decodeKey(_ text: String) throws -> [UInt8] {
-    guard let data = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines)), data.count == 32 else {
-        throw CaseVaultError(.invalidInput, "'\(text)' is not a 32-byte key in base64 (44 characters)")
+    guard let data = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines)),
+          data.count == BoxKeyPair.publicKeyLength else {
+        throw ValidationError("'\(text)' is not a 32-byte key in base64 (44 characters)")
     }
     return [UInt8](data)
 }
@@ -151,9 +152,7 @@ struct ReferralCommand: ParsableCommand {
 
         func run() throws {
             let pair = ReferralPacket.generatePartnerKeyPair()
-            var secret = pair.exportSecretKey().revealBytes()
-            defer { SecureBytes.wipe(&secret) }
-            try Console.writeOwnerOnly(Data((Data(secret).base64EncodedString() + "\n").utf8), to: out)
+            try ReferralPacket.writePartnerKeyFile(pair, to: out)
             Console.out(Data(pair.publicKey).base64EncodedString())
         }
     }
@@ -178,7 +177,7 @@ struct ReferralCommand: ParsableCommand {
         func run() throws {
             let session = try vault.unlock()
             let packet = try session.referralPacket(for: id, fields: fields)
-            try Console.writeOwnerOnly(Data(packet), to: out)
+            try ReferralPacket.write(packet, toFile: out)
             Console.out("Wrote \(out). The partner opens it with its key and the organisation key "
                         + Data(session.organisationKey).base64EncodedString())
         }
@@ -203,13 +202,9 @@ struct ReferralCommand: ParsableCommand {
 
         func run() throws {
             let packet = try Console.readData(file, what: "packet")
-            let keyText = try Console.readText(partnerKey, what: "partner key")
-            guard var secret = Data(base64Encoded: keyText.trimmingCharacters(in: .whitespacesAndNewlines))
-                .map({ [UInt8]($0) }) else {
-                throw CaseVaultError(.invalidInput, "the partner key file does not hold a base64 key")
-            }
-            let key = SecureBytes(copying: secret)
-            SecureBytes.wipe(&secret)
+            var keyFile = [UInt8](try Console.readData(partnerKey, what: "partner key"))
+            defer { SecureBytes.wipe(&keyFile) }
+            let key = try ReferralPacket.partnerSecretKey(keyFile: keyFile)
             let opened = try ReferralPacket.open([UInt8](packet), partnerSecretKey: key, organisationKey: orgKey)
             if output.json {
                 Console.out(JSONValue.object([

@@ -22,7 +22,8 @@ struct BadEnvironmentTests {
             Failure(code: .SQLITE_IOERR_WRITE, expected: .storage, says: ["disk", "last saved state", "free some space"]),
             Failure(code: .SQLITE_IOERR_SHORT_READ, expected: .integrity, says: ["damaged", "restore", "backup"]),
             Failure(code: .SQLITE_CORRUPT, expected: .integrity, says: ["damaged", "restore", "backup"]),
-            Failure(code: .SQLITE_NOTADB, expected: .unsupportedFormat, says: ["not a CaseVault vault", "--vault"]),
+            Failure(code: .SQLITE_NOTADB, expected: .unsupportedFormat,
+                    says: ["not a CaseVault vault", "vault's path", "backup"]),
             Failure(code: .SQLITE_CANTOPEN, expected: .storage, says: ["cannot be opened", "folder exist"]),
             Failure(code: .SQLITE_BUSY, expected: .conflict, says: ["busy", "try again"]),
         ]
@@ -60,8 +61,9 @@ struct BadEnvironmentTests {
         try withVault { fixture in
             try fixture.tamper { db in try db.execute(sql: "UPDATE vault SET format_version = 3") }
             let error = expectCaseVaultError(.unsupportedFormat) { try Vault.open(at: fixture.path) }
-            #expect(error?.message == "\(fixture.path) has vault format 3; this casevault reads formats up to 2: "
-                    + "upgrade casevault")
+            #expect(error?.message == "\(fixture.path) has vault format 3, and this version of CaseVault reads "
+                    + "formats up to 2; upgrade CaseVault")
+            #expect(error?.subject == CaseVaultError.Subject(.format, "3"))
         }
     }
 

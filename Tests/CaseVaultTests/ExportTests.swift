@@ -127,7 +127,8 @@ struct ExportTests {
             let error = expectCaseVaultError(.invalidInput) {
                 try auditor.export(ExportTests.query([.month], "2023-06", "2023-11", k: 4))
             }
-            #expect(error?.message.contains("--min-cell 5") == true, "\(error?.message ?? "")")
+            #expect(error?.subject == .minimumCellSize(4), "\(error?.message ?? "")")
+            #expect(error?.remedy == "use 5 or more (default 10)", "\(error?.message ?? "")")
             _ = try auditor.export(ExportTests.query([.month], "2023-06", "2023-11", k: 5))
             expectCaseVaultError(.invalidInput) { try auditor.export(CountQuery(by: [])) }
             expectCaseVaultError(.invalidInput) { try auditor.export(CountQuery(by: [.month, .region, .month])) }
@@ -220,7 +221,8 @@ struct ExportTests {
             let error = expectCaseVaultError(.refused) {
                 try auditor.export(ExportTests.query([.region], "2023-09", "2023-09"))
             }
-            #expect(error?.message.contains("--min-cell") == true)
+            #expect(error?.subject == .minimumCellSize(10))
+            #expect(error?.message.contains("larger minimum cell size") == true, "\(error?.message ?? "")")
             let wider = try auditor.export(ExportTests.query([.region], "2023-09", "2023-09", k: 11))
             #expect(wider.rows.allSatisfy { $0.count == 0 || $0.count == nil })
             // Any region's cell is the total minus the others, so the total is hidden with them.

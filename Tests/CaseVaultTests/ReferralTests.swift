@@ -146,10 +146,12 @@ struct ReferralTests {
             default: key = scene.team.lawyer.organisationKey.flipping(7)
             }
             #expect(key != scene.team.lawyer.organisationKey)
-            expectCaseVaultError(.integrity) {
+            let error = expectCaseVaultError(.integrity) {
                 try ReferralPacket.open(packet, partnerSecretKey: scene.partner.exportSecretKey(),
                                         organisationKey: key)
             }
+            #expect(error?.subject == CaseVaultError.Subject(.organisationKey, Data(key).base64EncodedString()))
+            #expect(error?.remedy == "check the organisation key")
         }
     }
 

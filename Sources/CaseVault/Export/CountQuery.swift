@@ -41,31 +41,41 @@ public struct CountQuery: Sendable, Equatable {
         let lastComplete = today.yearMonth.previous
         let last = to ?? (from.map { max($0, lastComplete) } ?? lastComplete)
         let first = from ?? last.advanced(by: -11)
-        guard first <= last else {
-            throw CaseVaultError(.invalidInput, "the period \(first) to \(last) is empty; --from must not be after --to")
-        }
+        guard first <= last else { throw CountQuery.emptyPeriod(first, last) }
         var months = [first]
         while let month = months.last, month < last { months.append(month.next) }
         return months
     }
 
-    /// Checks the dimensions and K (the period is checked by ``months(today:)``), so a caller
-    /// can refuse a bad query before unlocking anything.
+    /// Checks the dimensions, K and, when both ends are given, the period (the default period is
+    /// checked by ``months(today:)``), so a caller can refuse a bad query before unlocking anything.
     ///
-    /// - Throws: ``CaseVaultError`` (`invalidInput`) naming the problem.
+    /// - Throws: ``CaseVaultError`` (`invalidInput`) about the dimensions, the dimension named
+    ///   twice, the minimum cell size or the period.
     public func validate() throws {
         guard !dimensions.isEmpty else {
-            throw CaseVaultError(.invalidInput, "an export needs at least one dimension; use --by month (or "
-                                 + ExportDimension.allCases.map(\.rawValue).joined(separator: ", ") + ")")
+            throw CaseVaultError(.invalidInput, "an export needs at least one dimension",
+                                 remedy: "count by month (or " + ExportDimension.allCases.map(\.rawValue)
+                                    .joined(separator: ", ") + ")",
+                                 subject: .init(.dimensions, ""))
         }
-        guard Set(dimensions).count == dimensions.count else {
-            throw CaseVaultError(.invalidInput, "a dimension is named twice in --by; name each once")
+        var named = Set<ExportDimension>()
+        for dimension in dimensions where !named.insert(dimension).inserted {
+            throw CaseVaultError(.invalidInput, "the dimension \(dimension) is named twice", remedy: "name each once",
+                                 subject: .init(.dimension, dimension.rawValue))
         }
         guard minimumCellSize >= CountQuery.smallestMinimumCellSize else {
             throw CaseVaultError(.invalidInput, "a minimum cell size of \(minimumCellSize) would publish counts "
-                                 + "small enough to identify people; use --min-cell "
-                                 + "\(CountQuery.smallestMinimumCellSize) or more (default "
-                                 + "\(CountQuery.defaultMinimumCellSize))")
+                                 + "small enough to identify people",
+                                 remedy: "use \(CountQuery.smallestMinimumCellSize) or more (default "
+                                 + "\(CountQuery.defaultMinimumCellSize))",
+                                 subject: .minimumCellSize(minimumCellSize))
         }
+        if let from, let to, from > to { throw CountQuery.emptyPeriod(from, to) }
+    }
+
+    private static func emptyPeriod(_ first: YearMonth, _ last: YearMonth) -> CaseVaultError {
+        CaseVaultError(.invalidInput, "the period \(first) to \(last) is empty",
+                       remedy: "choose a last month no earlier than the first", subject: .period(first, last))
     }
 }

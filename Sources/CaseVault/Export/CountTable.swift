@@ -138,18 +138,3 @@ public struct CountTable: Sendable {
         ])
     }
 }
-
-/// An export ready to write: the table's bytes and its manifest.
-public struct ExportDocument: Sendable {
-    /// The table's format.
-    public let format: ExportFormat
-    /// The table, exactly as it is to be written (the manifest's hash covers these bytes).
-    public let table: [UInt8]
-    /// `manifest.json`: period, dimensions, K, rules, region table, cut-off, software, SHA-256.
-    public let manifest: [UInt8]
-
-    /// The table's file name (`counts.csv` or `counts.json`).
-    public var tableFileName: String { format.fileName }
-    /// The manifest's file name.
-    public static let manifestFileName = "manifest.json"
-}

@@ -14,7 +14,7 @@ extension KeyRing {
         let vaultID = database.header.vaultID
         let (user, slot, vaultRow) = try database.read("unlock") { store -> (UserRecord, Keyslot?, VaultRow) in
             guard let user = try UserRecord.fetch(store, name: name) else {
-                throw CaseVaultError(.notFound, "no user named \(name) in this vault; check --user")
+                throw CaseVaultError.unknownUser(name)
             }
             guard let vaultRow = try store.vault() else {
                 throw CaseVaultError(.integrity, "the vault row is missing; the file is damaged")

@@ -36,6 +36,65 @@ public enum ReferralPacket {
     /// Generates a partner's key pair (the partner's side: `casevault referral keygen`).
     public static func generatePartnerKeyPair() -> BoxKeyPair { BoxKeyPair.generate() }
 
+    /// Writes a partner's secret key to a new file at `path`, readable by its owner only: the
+    /// key in base64 and a newline, as ``readPartnerKeyFile(at:)`` reads it back.
+    ///
+    /// The file is created with mode 0600 and never replaces an existing file, so a partner's
+    /// earlier key — and every packet sealed to it — is not lost to a repeated command.
+    /// - Throws: ``CaseVaultError`` about `.file(path)` (`alreadyExists`, `storage`).
+    public static func writePartnerKeyFile(_ keyPair: BoxKeyPair, to path: String) throws {
+        var secret = keyPair.exportSecretKey().revealBytes()
+        var text = [UInt8](Data(secret).base64EncodedData()) + [UInt8(ascii: "\n")]
+        defer {
+            SecureBytes.wipe(&secret)
+            SecureBytes.wipe(&text)
+        }
+        try OwnerOnlyFile.create(at: path, contents: text)
+    }
+
+    /// Reads a partner's secret key from a file written by ``writePartnerKeyFile(_:to:)``.
+    ///
+    /// - Throws: ``CaseVaultError`` (`notFound` when the file cannot be read, `invalidInput`
+    ///   when it does not hold a 32-byte key in base64), about `.file(path)`.
+    public static func readPartnerKeyFile(at path: String) throws -> SecureBytes {
+        var contents = try OwnerOnlyFile.read(at: path, what: "partner key")
+        defer { SecureBytes.wipe(&contents) }
+        do { return try partnerSecretKey(keyFile: contents) } catch let error as CaseVaultError {
+            throw error.about(.file(path))
+        }
+    }
+
+    /// The partner's secret key held in the contents of a key file (base64, surrounding white
+    /// space ignored), for callers that read the file themselves.
+    ///
+    /// - Throws: ``CaseVaultError`` (`invalidInput`) when it does not hold a 32-byte key in base64.
+    public static func partnerSecretKey(keyFile contents: [UInt8]) throws -> SecureBytes {
+        let start = contents.firstIndex { !isSpace($0) } ?? contents.endIndex
+        let end = contents.lastIndex { !isSpace($0) }.map { $0 + 1 } ?? start
+        guard var secret = Data(base64Encoded: Data(contents[start..<max(start, end)])).map({ [UInt8]($0) }) else {
+            throw CaseVaultError(.invalidInput, "the partner key file does not hold a base64 key")
+        }
+        let key = SecureBytes(copying: secret)
+        SecureBytes.wipe(&secret)
+        guard (try? BoxKeyPair(secretKey: key)) != nil else {
+            throw CaseVaultError(.invalidInput, "the partner key file does not hold a 32-byte secret key")
+        }
+        return key
+    }
+
+    private static func isSpace(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\n")
+            || byte == UInt8(ascii: "\r")
+    }
+
+    /// Writes a packet from ``Session/referralPacket(for:fields:)`` to a new owner-only file at
+    /// `path`; it never replaces an existing file.
+    ///
+    /// - Throws: ``CaseVaultError`` about `.file(path)` (`alreadyExists`, `storage`).
+    public static func write(_ packet: [UInt8], toFile path: String) throws {
+        try OwnerOnlyFile.create(at: path, contents: packet)
+    }
+
     /// Opens and verifies a packet with the partner's secret key and the organisation's public
     /// (root) key.
     ///
@@ -81,8 +140,9 @@ public enum ReferralPacket {
             }
             guard lawyer.isCertified(vaultID: vaultID, rootPublicKey: organisationKey),
                   lawyer.role == .lawyer || lawyer.role == .admin else {
-                throw CaseVaultError(.integrity, "the signer is not certified by this organisation key; "
-                                     + "check --org-key")
+                throw CaseVaultError(.integrity, "the signer is not certified by this organisation key",
+                                     remedy: "check the organisation key",
+                                     subject: .init(.organisationKey, Data(organisationKey).base64EncodedString()))
             }
             guard Ed25519.isValid(signature: signature, message: signedMessage(vaultID: vaultID, body: signed),
                                   publicKey: lawyer.signPublicKey) else {

@@ -71,7 +71,9 @@ enum Projections {
         guard let state = try store.projectionState() else { return nil }
         guard state.blockCapacity == blockCapacity, state.nextSlot >= 0 else {
             throw CaseVaultError(.unsupportedFormat, "the vault's projections use blocks of \(state.blockCapacity) "
-                                 + "cases; this casevault reads blocks of \(blockCapacity): upgrade casevault")
+                                 + "cases, and this version of CaseVault reads blocks of \(blockCapacity)",
+                                 remedy: "upgrade CaseVault",
+                                 subject: .init(.format, "projection blocks of \(state.blockCapacity)"))
         }
         return state
     }

@@ -15,7 +15,7 @@ extension Session {
         var assigneeID: UserID?
         if let name = filter.assignee {
             guard let user = users.values.first(where: { $0.name == name }) else {
-                throw CaseVaultError(.notFound, "no user named \(name) in this vault; check --assignee")
+                throw CaseVaultError.unknownAssignee(name)
             }
             assigneeID = user.id
         }
@@ -77,8 +77,7 @@ extension Session {
     /// summary and stats, and the newest history ciphertext (the next entry's signature covers it).
     func verifiedCase(_ store: Store, _ id: CaseID, users: [UserID: UserRecord]) throws -> VerifiedCase {
         guard let row = try store.caseRow(id: id.bytes) else {
-            throw CaseVaultError(.notFound, "no case \(id) in this vault; 'casevault case list' shows the cases",
-                                 caseID: id)
+            throw CaseVaultError.unknownCase(id)
         }
         let cipher = self.cipher
         let version = UInt64(clamping: row.version)

@@ -23,7 +23,9 @@ extension Session {
         guard rowCount <= CountQuery.maximumTableValues else {
             throw CaseVaultError(.invalidInput, "a table by \(query.dimensions.map(\.rawValue).joined(separator: ", ")) "
                                  + "over \(months.count) months would have \(rowCount) rows, "
-                                 + "more than \(CountQuery.maximumTableValues); use fewer dimensions or a shorter period")
+                                 + "more than \(CountQuery.maximumTableValues)",
+                                 remedy: "use fewer dimensions or a shorter period",
+                                 subject: .init(.tableSize, String(rowCount)))
         }
         var cube = CountCube(sizes: sizes)
         let cells = ExportCells(dimensions: query.dimensions, months: months, cube: cube)
@@ -40,8 +42,9 @@ extension Session {
         cube.computeTotals()
         guard let hidden = Suppression.hiddenValues(in: cube, minimumCellSize: query.minimumCellSize) else {
             throw CaseVaultError(.refused, "this table cannot be published safely: some small counts would stay "
-                                 + "exactly determined whatever is suppressed around them; count by fewer dimensions, "
-                                 + "over another period or with a larger --min-cell")
+                                 + "exactly determined whatever is suppressed around them",
+                                 remedy: "count by fewer dimensions, over another period or with a larger minimum "
+                                 + "cell size", subject: .minimumCellSize(query.minimumCellSize))
         }
         return CountTable(dimensions: query.dimensions, months: months, minimumCellSize: query.minimumCellSize,
                           dataCutoff: Clock.iso8601(cutoff), cube: cube, categories: categories, hidden: hidden)

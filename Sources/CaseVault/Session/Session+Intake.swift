@@ -121,7 +121,7 @@ extension Session {
                 })
             } catch {
                 guard let label, let error = error as? CaseVaultError else { throw error }
-                throw CaseVaultError(error.code, "\(label(position)): \(error.message)")
+                throw error.labelled(label(position))
             }
         }
         return (warnings, indexes)

@@ -61,17 +61,18 @@ extension Session {
             var assignee: UserID?
             if event == .reassign, let name = inputs.assignee {
                 guard let user = users.values.first(where: { $0.name == name }) else {
-                    throw CaseVaultError(.notFound, "no user named \(name) in this vault; check --assignee")
+                    throw CaseVaultError.unknownAssignee(name)
                 }
                 guard user.role == .lawyer else {
-                    throw CaseVaultError(.refused, "\(name) is a \(user.role), not a lawyer; cases are assigned to lawyers")
+                    throw CaseVaultError(.refused, "\(name) is a \(user.role), not a lawyer",
+                                         remedy: "cases are assigned to lawyers", subject: .assignee(name))
                 }
                 assignee = user.id
             }
             var partner: String?
             if event == .refer, let name = inputs.partner {
                 guard partners.contains(where: { $0.name == name }) else {
-                    throw CaseVaultError(.notFound, "no partner named \(name); 'casevault partner list' shows them")
+                    throw CaseVaultError.unknownPartner(name)
                 }
                 partner = name
             }

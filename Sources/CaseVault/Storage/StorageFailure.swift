@@ -27,7 +27,8 @@ enum StorageFailure {
                                   + "free some space or check the disk, then try again")
         case .SQLITE_NOTADB:
             return CaseVaultError(.unsupportedFormat, "\(failed): the file is not a CaseVault vault, or its header "
-                                  + "is damaged; check --vault, or restore the vault from a backup")
+                                  + "is damaged", remedy: "check the vault's path, or restore the vault from a backup",
+                                  subject: nil)
         case .SQLITE_CANTOPEN:
             return CaseVaultError(.storage, "\(failed): the vault file, or the -wal or -shm file SQLite keeps "
                                   + "beside it, cannot be opened; check that the file and its folder exist and "

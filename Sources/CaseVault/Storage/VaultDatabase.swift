@@ -41,13 +41,15 @@ final class VaultDatabase: Sendable {
     /// transaction; on any failure the file and its WAL are removed again.
     static func create(at path: String, _ body: (Store) throws -> Header) throws -> VaultDatabase {
         guard !FileManager.default.fileExists(atPath: path) else {
-            throw CaseVaultError(.alreadyExists, "a file already exists at \(path); choose another path")
+            throw CaseVaultError(.alreadyExists, "a file already exists at \(path)", remedy: "choose another path",
+                                 subject: .vault(path))
         }
         // Only the owner may read the file; SQLite gives the WAL and shm files the same mode, so
         // the file is made before SQLite opens it.
         guard FileManager.default.createFile(atPath: path, contents: nil,
                                              attributes: [.posixPermissions: 0o600]) else {
-            throw CaseVaultError(.storage, "cannot create \(path); check that its folder exists and is writable")
+            throw CaseVaultError(.storage, "cannot create \(path)",
+                                 remedy: "check that its folder exists and is writable", subject: .vault(path))
         }
         var pool: DatabasePool?
         do {
@@ -68,14 +70,17 @@ final class VaultDatabase: Sendable {
     static func open(at path: String) throws -> VaultDatabase {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
-            throw CaseVaultError(.notFound, "no vault at \(path); create one with 'casevault init' or pass --vault")
+            throw CaseVaultError(.notFound, "no vault at \(path)",
+                                 remedy: "create a vault there, or open another path", subject: .vault(path))
         }
         guard !isFolder.boolValue else {
-            throw CaseVaultError(.notFound, "\(path) is a folder, not a vault file; pass --vault with the vault file")
+            throw CaseVaultError(.notFound, "\(path) is a folder, not a vault file",
+                                 remedy: "open the vault file inside it", subject: .vault(path))
         }
         if let size = try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int, size == 0 {
-            throw CaseVaultError(.integrity, "\(path) is empty (0 bytes), so it holds no vault; check --vault, "
-                                 + "or restore the vault from a backup")
+            throw CaseVaultError(.integrity, "\(path) is empty (0 bytes), so it holds no vault",
+                                 remedy: "check the vault's path, or restore the vault from a backup",
+                                 subject: .vault(path))
         }
         let folder = (path as NSString).deletingLastPathComponent
         let writable = FileManager.default.isWritableFile(atPath: path)
@@ -99,12 +104,14 @@ final class VaultDatabase: Sendable {
                 return try VaultRow.fetchOne(db, key: 1)
             }
             guard let row else {
-                throw CaseVaultError(.unsupportedFormat, "\(path) is not a CaseVault file; check --vault")
+                throw CaseVaultError(.unsupportedFormat, "\(path) is not a CaseVault file",
+                                     remedy: "check the vault's path", subject: .vault(path))
             }
             guard Schema.readableFormats.contains(row.formatVersion) else {
                 throw CaseVaultError(.unsupportedFormat,
-                                     "\(path) has vault format \(row.formatVersion); this casevault reads formats "
-                                     + "up to \(Schema.formatVersion): upgrade casevault")
+                                     "\(path) has vault format \(row.formatVersion), and this version of CaseVault "
+                                     + "reads formats up to \(Schema.formatVersion)",
+                                     remedy: "upgrade CaseVault", subject: .init(.format, String(row.formatVersion)))
             }
             let header = Header(formatVersion: row.formatVersion, vaultID: [UInt8](row.vaultID))
             if writable {
@@ -125,7 +132,9 @@ final class VaultDatabase: Sendable {
             }
             return try VaultDatabase(path: path, pool: pool, isWritable: false, header: header)
         } catch {
-            throw translate(error, doing: "open \(path)")
+            // A file SQLite cannot read as a vault is about the path given, whatever the step that found it.
+            let translated = translate(error, doing: "open \(path)")
+            throw translated.code == .unsupportedFormat ? translated.about(.vault(path)) : translated
         }
     }
 

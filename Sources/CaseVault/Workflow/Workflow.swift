@@ -62,17 +62,27 @@ public enum WorkflowRefusal: Error, Hashable, Sendable, CustomStringConvertible 
     /// The outcome is not one this role may close with from this state.
     case outcomeNotAllowed(Outcome, Role, CaseState)
 
-    public var description: String {
+    public var description: String { remedy.map { "\(summary); \($0)" } ?? summary }
+
+    /// What was refused, without advice.
+    var summary: String {
         switch self {
         case let .wrongRole(role, event, state):
             "a \(role) cannot fire \(event) on a case in state \(state)"
         case let .wrongState(event, state):
-            "\(event) does not apply to a case in state \(state); "
-                + "'casevault workflow' shows which events apply where"
+            "\(event) does not apply to a case in state \(state)"
         case let .missing(requirement, event):
             "\(event) requires \(requirement)"
         case let .outcomeNotAllowed(outcome, role, state):
             "a \(role) cannot close a case in state \(state) with outcome \(outcome)"
+        }
+    }
+
+    /// What to do, in the workflow's words; a front end may point at its own view of the table instead.
+    var remedy: String? {
+        switch self {
+        case .wrongState: "the workflow table shows which events apply where"
+        case .wrongRole, .missing, .outcomeNotAllowed: nil
         }
     }
 }

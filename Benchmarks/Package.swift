@@ -2,7 +2,8 @@
 import PackageDescription
 
 // CaseVault's benchmarks, a package of their own so the library has no benchmark dependency.
-// Run them from the repository root with `make benchmarks` (see Docs/Performance.md).
+// Run them from the repository root with `make benchmarks` (see Docs/Performance.md), which builds the
+// release `casevault` for the command benchmarks and runs PrepareDatasets before the benchmarks.
 let package = Package(
     name: "CaseVaultBenchmarks",
     platforms: [.macOS(.v13)],
@@ -30,6 +31,11 @@ let package = Package(
             ],
             path: "Benchmarks/CaseVaultBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        // Builds the datasets before the benchmarks run, outside any measured process.
+        .executableTarget(
+            name: "PrepareDatasets",
+            dependencies: ["BenchmarkSupport", .product(name: "CaseVault", package: "CaseVault")]
         ),
         .executableTarget(name: "PerformanceReport"),
         .executableTarget(

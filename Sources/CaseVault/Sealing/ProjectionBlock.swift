@@ -8,6 +8,22 @@ enum ProjectionKind: Int, CaseIterable, Sendable {
     var column: SealedColumn { self == .summary ? .summaryBlock : .statsBlock }
 }
 
+/// A packed projection block of one kind: empty, decoded from its plaintext, or encoded.
+protocol PackedBlock {
+    static var kind: ProjectionKind { get }
+    init(number: Int64, capacity: Int)
+    init(decoding bytes: [UInt8], number: Int64, capacity: Int) throws
+    var encoded: [UInt8] { get }
+}
+
+extension SummaryBlock: PackedBlock {
+    static var kind: ProjectionKind { .summary }
+}
+
+extension StatsBlock: PackedBlock {
+    static var kind: ProjectionKind { .stats }
+}
+
 /// The summary projection of up to ``capacity`` cases, column by column (DESIGN.md §13).
 ///
 /// Plaintext layout, every block the same size whatever it holds: layout version (u8), kind (u8),

@@ -94,37 +94,16 @@ struct ProjectionWriter {
 
     /// Makes sure both blocks `number` are in hand: changed here already, read from the file, or new and empty.
     private mutating func load(_ number: Int64) throws {
-        if summaries[number] == nil { summaries[number] = try storedSummaryBlock(number) }
-        if statsBlocks[number] == nil { statsBlocks[number] = try storedStatsBlock(number) }
+        if summaries[number] == nil { summaries[number] = try storedBlock(number) }
+        if statsBlocks[number] == nil { statsBlocks[number] = try storedBlock(number) }
     }
 
-    private mutating func storedSummaryBlock(_ number: Int64) throws -> SummaryBlock {
-        guard let row = try store.projectionBlock(kind: ProjectionKind.summary.rawValue, number: number) else {
-            return SummaryBlock(number: number, capacity: Projections.blockCapacity)
+    /// Block `number` of `Block`'s kind as the file holds it (remembering its version), or a new empty one.
+    private mutating func storedBlock<Block: PackedBlock>(_ number: Int64) throws -> Block {
+        guard let row = try store.projectionBlock(kind: Block.kind.rawValue, number: number) else {
+            return Block(number: number, capacity: Projections.blockCapacity)
         }
-        versions[.summary, default: [:]][number] = row.version
-        do {
-            return try SummaryBlock(decoding: try Projections.open(row, .summary, keys: keys), number: number,
-                                    capacity: Projections.blockCapacity)
-        } catch let error as CaseVaultError {
-            throw error
-        } catch {
-            throw Projections.damaged(.summary, number: number)
-        }
-    }
-
-    private mutating func storedStatsBlock(_ number: Int64) throws -> StatsBlock {
-        guard let row = try store.projectionBlock(kind: ProjectionKind.stats.rawValue, number: number) else {
-            return StatsBlock(number: number, capacity: Projections.blockCapacity)
-        }
-        versions[.stats, default: [:]][number] = row.version
-        do {
-            return try StatsBlock(decoding: try Projections.open(row, .stats, keys: keys), number: number,
-                                  capacity: Projections.blockCapacity)
-        } catch let error as CaseVaultError {
-            throw error
-        } catch {
-            throw Projections.damaged(.stats, number: number)
-        }
+        versions[Block.kind, default: [:]][number] = row.version
+        return try Projections.decode(row, keys: keys, capacity: Projections.blockCapacity)
     }
 }

@@ -50,9 +50,7 @@ enum Projections {
         guard let state = try builtState(store) else {
             return try computed(store, keys: keys, stats: false).summaries
         }
-        return try storedBlocks(store, .summary, state: state, keys: keys) { bytes, number in
-            try SummaryBlock(decoding: bytes, number: number, capacity: state.blockCapacity)
-        }
+        return try storedBlocks(store, state: state, keys: keys)
     }
 
     /// The stats blocks, in slot order (as ``summaryBlocks(_:keys:)``).
@@ -60,9 +58,7 @@ enum Projections {
         guard let state = try builtState(store) else {
             return try computed(store, keys: keys, summaries: false).stats
         }
-        return try storedBlocks(store, .stats, state: state, keys: keys) { bytes, number in
-            try StatsBlock(decoding: bytes, number: number, capacity: state.blockCapacity)
-        }
+        return try storedBlocks(store, state: state, keys: keys)
     }
 
     /// The projections' state when they are built; nil when they are not (or the file predates them).
@@ -78,21 +74,27 @@ enum Projections {
         return state
     }
 
-    private static func storedBlocks<Block>(_ store: Store, _ kind: ProjectionKind, state: ProjectionStateRow,
-                                            keys: KeyRing,
-                                            decode: ([UInt8], Int64) throws -> Block) throws -> [Block] {
-        let rows = try store.projectionBlocks(kind: kind.rawValue)
+    private static func storedBlocks<Block: PackedBlock>(_ store: Store, state: ProjectionStateRow,
+                                                         keys: KeyRing) throws -> [Block] {
+        let rows = try store.projectionBlocks(kind: Block.kind.rawValue)
         let expected = (state.nextSlot + Int64(blockCapacity) - 1) / Int64(blockCapacity)
         var blocks: [Block] = []
         blocks.reserveCapacity(rows.count)
         for (position, row) in rows.enumerated() {
             // Blocks are numbered from 0 without gaps: a missing block is damage, not an empty one.
-            guard row.number == Int64(position) else { throw damaged(kind, number: Int64(position)) }
-            let plaintext = try open(row, kind, keys: keys)
-            do { blocks.append(try decode(plaintext, row.number)) } catch { throw damaged(kind, number: row.number) }
+            guard row.number == Int64(position) else { throw damaged(Block.kind, number: Int64(position)) }
+            blocks.append(try decode(row, keys: keys, capacity: state.blockCapacity))
         }
-        guard Int64(rows.count) == expected else { throw damaged(kind, number: Int64(rows.count)) }
+        guard Int64(rows.count) == expected else { throw damaged(Block.kind, number: Int64(rows.count)) }
         return blocks
+    }
+
+    /// Opens and parses one stored block; any failure is an integrity error naming the block.
+    static func decode<Block: PackedBlock>(_ row: ProjectionBlockRow, keys: KeyRing, capacity: Int) throws -> Block {
+        let plaintext = try open(row, Block.kind, keys: keys)
+        do { return try Block(decoding: plaintext, number: row.number, capacity: capacity) } catch {
+            throw damaged(Block.kind, number: row.number)
+        }
     }
 
     /// Blocks computed from the cases' own summary and stats rows, in the order the cases were

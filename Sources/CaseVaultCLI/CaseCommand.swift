@@ -135,16 +135,17 @@ struct CaseCommand: ParsableCommand {
                 Console.out(JSONValue.array(cases.map(CaseJSON.summary)).rendered())
                 return
             }
-            Console.out(["ID".padding(toLength: 26, withPad: " ", startingAt: 0), "RECEIVED  ", "STATE          ",
-                         "URGENCY ", "DEADLINE  ", "REGION ", "NEEDS"].joined(separator: "  "))
+            var lines = [[Console.padded("ID", 26), "RECEIVED  ", "STATE          ", "URGENCY ", "DEADLINE  ",
+                          "REGION ", "NEEDS"].joined(separator: "  ")]
+            lines.reserveCapacity(cases.count + 1)
             for item in cases {
-                Console.out([item.id.description, item.received.description,
-                             item.state.rawValue.padding(toLength: 15, withPad: " ", startingAt: 0),
-                             item.urgency.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0),
-                             (item.deadline?.description ?? "-").padding(toLength: 10, withPad: " ", startingAt: 0),
-                             item.region.code.padding(toLength: 7, withPad: " ", startingAt: 0),
-                             item.needs.map(\.rawValue).joined(separator: ",")].joined(separator: "  "))
+                lines.append([item.id.description, item.received.description, Console.padded(item.state.rawValue, 15),
+                              Console.padded(item.urgency.rawValue, 8),
+                              Console.padded(item.deadline?.description ?? "-", 10),
+                              Console.padded(item.region.code, 7),
+                              item.needs.map(\.rawValue).joined(separator: ",")].joined(separator: "  "))
             }
+            Console.out(lines: lines)
             if Console.stderrIsTerminal { Console.err("\(cases.count) case(s)") }
         }
     }

@@ -14,6 +14,20 @@ enum Console {
         FileHandle.standardOutput.write(Data((line + "\n").utf8))
     }
 
+    /// Writes many lines with one system call (a listing of thousands of cases).
+    static func out(lines: [String]) {
+        var text = lines.joined(separator: "\n")
+        text.append("\n")
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+
+    /// `text` followed by spaces up to `width` characters (Foundation's `padding(toLength:)` costs
+    /// more than the whole listing it pads).
+    static func padded(_ text: String, _ width: Int) -> String {
+        let count = text.count
+        return count >= width ? text : text + String(repeating: " ", count: width - count)
+    }
+
     static func err(_ line: String) {
         FileHandle.standardError.write(Data((line + "\n").utf8))
     }

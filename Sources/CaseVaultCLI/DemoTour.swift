@@ -179,7 +179,7 @@ struct DemoTour {
             let counted = counted(period.first, period.last)
             reproduced = reproduced && counted == period.requests
             let name = period.first == period.last ? period.first : "\(period.first)..\(period.last)"
-            say("    \(name.padding(toLength: 16, withPad: " ", startingAt: 0)) exported \(counted), "
+            say("    \(Console.padded(name, 16)) exported \(counted), "
                 + "published \(period.requests)")
         }
         let change = Double(counted("2023-09", "2023-11")) / Double(counted("2023-06", "2023-08")) - 1
@@ -192,12 +192,12 @@ struct DemoTour {
             + "zeros included; \(regional.suppressedCount) written x (counts below \(regional.minimumCellSize) and "
             + "what would reveal them). The regions with requests:")
         let months = ["2023-09", "2023-10", "2023-11", CountTable.totalLabel]
-        say("    " + ([""] + months.dropLast()).map { $0.padding(toLength: 8, withPad: " ", startingAt: 0) }.joined()
+        say("    " + ([""] + months.dropLast()).map { Console.padded($0, 8) }.joined()
             + CountTable.totalLabel)
         for region in Region.all.map(\.code) + [CountTable.totalLabel] {
             guard let total = regional.row([region, CountTable.totalLabel]), total.count != 0 else { continue }
             let cells = months.map { month in regional.row([region, month])?.count.map(String.init) ?? "x" }
-            say("    " + ([region] + cells.dropLast()).map { $0.padding(toLength: 8, withPad: " ", startingAt: 0) }
+            say("    " + ([region] + cells.dropLast()).map { Console.padded($0, 8) }
                 .joined() + cells[cells.count - 1])
         }
         let document = regional.document(.csv)

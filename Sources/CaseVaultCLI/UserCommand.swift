@@ -46,9 +46,9 @@ struct UserCommand: ParsableCommand {
                 }).rendered())
             } else {
                 let width = max(4, users.map(\.name.count).max() ?? 0)
-                Console.out("NAME".padding(toLength: width, withPad: " ", startingAt: 0) + "  ROLE")
+                Console.out(Console.padded("NAME", width) + "  ROLE")
                 for user in users {
-                    Console.out(user.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  \(user.role)")
+                    Console.out(Console.padded(user.name, width) + "  \(user.role)")
                 }
             }
         }

@@ -226,3 +226,19 @@ struct ListingTests {
         }
     }
 }
+
+@Suite struct ListingOrderTests {
+    @Test("the packed-key sort of a listing gives exactly the order listingOrder defines")
+    func packedSortMatchesDefinition() throws {
+        var random = SplitMix64(seed: 42)
+        let days = try ["2023-01-05", "2023-01-06", "2023-12-31", "2024-02-29", "2025-07-01"].map(CalendarDay.init(parsing:))
+        let summaries = (0..<600).map { _ in
+            CaseSummary(id: CaseID(checked: (0..<16).map { _ in UInt8(truncatingIfNeeded: random.next() % 3) }),
+                        received: days[Int(random.next() % 5)], state: .intake, outcome: .open,
+                        urgency: Urgency.allCases[Int(random.next() % 3)],
+                        deadline: random.next() % 3 == 0 ? nil : days[Int(random.next() % 5)],
+                        assignee: nil, region: .unknown, needs: [.legal])
+        }
+        #expect(Session.sortedForListing(summaries) == summaries.sorted(by: Session.listingOrder))
+    }
+}

@@ -72,6 +72,8 @@ enum StoredCodes {
 struct CodeTable<Value: VocabularyValue>: Sendable {
     private let codes: [Value: UInt8]
     private let values: [Value?]
+    /// Each value's position in the vocabulary's order, by stored code.
+    private let ordinals: [Int]
 
     init(_ codes: [Value: UInt8]) {
         precondition(Set(codes.values).count == codes.count, "stored codes must be distinct")
@@ -80,7 +82,15 @@ struct CodeTable<Value: VocabularyValue>: Sendable {
         var values = [Value?](repeating: nil, count: 256)
         for (value, code) in codes { values[Int(code)] = value }
         self.values = values
+        var ordinals = [Int](repeating: 0, count: 256)
+        for (position, value) in Value.allCases.enumerated() {
+            ordinals[Int(codes[value]!)] = position  // checked above: every value has a code
+        }
+        self.ordinals = ordinals
     }
+
+    /// The position of `value` in the vocabulary's order (sorting a listing compares it often).
+    func ordinal(of value: Value) -> Int { ordinals[Int(code(of: value))] }
 
     /// The code of `value`.
     func code(of value: Value) -> UInt8 {

@@ -46,6 +46,9 @@ extension StoredVocabulary {
     /// The byte stored for this value.
     var code: UInt8 { Self.storedCodes.code(of: self) }
 
+    /// The value's position in the vocabulary's order, from a table (not a search of `allCases`).
+    var ordinal: Int { Self.storedCodes.ordinal(of: self) }
+
     /// The value stored as `code`; a code no value has is damage (`RecordDecodingError`).
     static func decode(_ code: UInt8) throws -> Self { try storedCodes.value(of: code) }
 }

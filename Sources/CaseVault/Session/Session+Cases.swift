@@ -42,7 +42,23 @@ extension Session {
                                           region: summary.region, needs: summary.needs.sorted()))
             }
         }
-        return result.sorted(by: Session.listingOrder)
+        return Session.sortedForListing(result)
+    }
+
+    /// `summaries` in ``listingOrder(_:_:)``, sorted by one packed integer key per case (urgency,
+    /// deadline, received date) and the id, so the sort moves small keys, not whole summaries.
+    static func sortedForListing(_ summaries: [CaseSummary]) -> [CaseSummary] {
+        let noDeadline: UInt64 = (1 << 27) - 1  // after every packed YYYYMMDD date (at most 99,991,231)
+        let keys = summaries.indices.map { index -> (UInt64, UInt64, UInt64, Int) in
+            let summary = summaries[index]
+            let key = UInt64(summary.urgency.ordinal) << 54
+                | (summary.deadline.map { UInt64($0.packed) } ?? noDeadline) << 27 | UInt64(summary.received.packed)
+            let id = summary.id.bytes
+            let high = id[0..<8].reduce(0) { $0 << 8 | UInt64($1) }
+            let low = id[8..<16].reduce(0) { $0 << 8 | UInt64($1) }
+            return (key, high, low, index)
+        }
+        return keys.sorted { $0 < $1 }.map { summaries[$0.3] }
     }
 
     static func listingOrder(_ a: CaseSummary, _ b: CaseSummary) -> Bool {

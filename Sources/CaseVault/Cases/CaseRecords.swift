@@ -107,15 +107,6 @@ struct SummaryRecord: Equatable {
         needs = request.needs
     }
 
-    /// The state alone, read from an authenticated summary plaintext (padded or not) without
-    /// decoding the rest: it is the second byte of every summary layout version 1.
-    static func state(in bytes: [UInt8], of id: CaseID) throws -> CaseState {
-        guard bytes.count >= 2, bytes[0] == 1, let state = try? CaseState.decode(bytes[1]) else {
-            throw CaseVaultError.integrity(id, "summary")
-        }
-        return state
-    }
-
     init(decoding bytes: [UInt8]) throws {
         var reader = RecordReader(bytes)
         guard try reader.u8() == 1 else { throw RecordDecodingError() }

@@ -73,7 +73,8 @@ struct Keyslot {
     static func fetch(_ store: Store, userID: UserID, kind: Kind) throws -> Keyslot? {
         guard let row = try store.keyslot(userID: Data(userID.bytes), slot: kind.rawValue) else { return nil }
         return Keyslot(userID: userID, kind: kind,
-                       profile: KDFProfile(opsLimit: UInt64(clamping: row.opsLimit), memLimit: UInt64(clamping: row.memLimit)),
+                       profile: KDFProfile(opsLimit: UInt64(clamping: row.opsLimit),
+                                           memLimit: UInt64(clamping: row.memLimit)),
                        salt: [UInt8](row.salt), bundle: [UInt8](row.bundle))
     }
 }

@@ -18,8 +18,8 @@ struct CaseCipher {
     /// Seals a fresh per-case data key under the intake compartment key.
     func wrap(_ dataKey: SecureBytes, _ column: SealedColumn, id: CaseID, intake: CompartmentKey) -> [UInt8] {
         XChaCha20Poly1305.seal(secret: dataKey,
-                               associatedData: column.associatedData(rowID: id.bytes, version: CaseCipher.creationVersion,
-                                                                     keyVersion: intake.version),
+                               associatedData: column.associatedData(
+                                   rowID: id.bytes, version: CaseCipher.creationVersion, keyVersion: intake.version),
                                key: intake.symmetric)
     }
 
@@ -51,8 +51,9 @@ struct CaseCipher {
 
     func seal(_ plaintext: [UInt8], _ column: SealedColumn, id: CaseID, dataKey: SecureBytes) -> [UInt8] {
         XChaCha20Poly1305.seal(Padding.pad(plaintext, blockSize: column.paddingBlock),
-                               associatedData: column.associatedData(rowID: id.bytes, version: CaseCipher.creationVersion,
-                                                                     keyVersion: CaseCipher.dataKeyVersion),
+                               associatedData: column.associatedData(
+                                   rowID: id.bytes, version: CaseCipher.creationVersion,
+                                   keyVersion: CaseCipher.dataKeyVersion),
                                key: dataKey)
     }
 

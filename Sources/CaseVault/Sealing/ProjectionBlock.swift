@@ -84,7 +84,8 @@ struct SummaryBlock: Equatable {
             state: try CaseState.decode(states[index]), outcome: try Outcome.decode(outcomes[index]),
             urgency: try Urgency.decode(urgencies[index]), received: try CalendarDay(packed: received[index]),
             deadline: deadlines[index] == 0 ? nil : try CalendarDay(packed: deadlines[index]),
-            assignee: assignee, region: try Region(storedCode: regions[index]), needs: try Set<Need>(mask: needs[index]))
+            assignee: assignee, region: try Region(storedCode: regions[index]),
+            needs: try Set<Need>(mask: needs[index]))
         return (try id(at: index), summary)
     }
 
@@ -132,7 +133,8 @@ struct SummaryBlock: Equatable {
     /// Room in the assignee table: 255 ids, or more in steps of 256 (only a block with more
     /// distinct assignees than that grows, and then by a whole step).
     static func tableCapacity(for count: Int) -> Int {
-        count <= assigneeTableSize ? assigneeTableSize : assigneeTableSize + (count - assigneeTableSize + 255) / 256 * 256
+        count <= assigneeTableSize
+            ? assigneeTableSize : assigneeTableSize + (count - assigneeTableSize + 255) / 256 * 256
     }
 
     /// Parses a block's plaintext, checking it is the block it claims to be.

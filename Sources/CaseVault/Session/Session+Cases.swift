@@ -29,7 +29,9 @@ extension Session {
                 let state = block.states[index]
                 guard state != SummaryBlock.emptyState, wantedState == nil || state == wantedState else { continue }
                 let entry: (id: CaseID, summary: SummaryRecord)?
-                do { entry = try block.entry(at: index) } catch { throw Projections.damaged(.summary, number: block.number) }
+                do { entry = try block.entry(at: index) } catch {
+                    throw Projections.damaged(.summary, number: block.number)
+                }
                 guard let (id, summary) = entry else { continue }
                 if let urgency = filter.urgency, summary.urgency != urgency { continue }
                 if let assigneeID, summary.assignee != assigneeID { continue }
@@ -38,7 +40,8 @@ extension Session {
                 }
                 result.append(CaseSummary(id: id, received: summary.received, state: summary.state,
                                           outcome: summary.outcome, urgency: summary.urgency,
-                                          deadline: summary.deadline, assignee: summary.assignee.flatMap { users[$0]?.name },
+                                          deadline: summary.deadline,
+                                          assignee: summary.assignee.flatMap { users[$0]?.name },
                                           region: summary.region, needs: summary.needs.sorted()))
             }
         }

@@ -4,8 +4,9 @@ extension Session {
     /// Counts cases into an anonymised table (DESIGN §7).
     ///
     /// Reads only the `stats` compartment — the packed stats projection, a few hundred blocks for a
-    /// million cases — so it works for an auditor, who holds no other key. Every month of the period and every category of each dimension is a row, zeros
-    /// included, followed by the marginal totals; counts from 1 to K-1 and enough further
+    /// million cases — so it works for an auditor, who holds no other key. Every month of the
+    /// period and every category of each dimension is a row, zeros included, followed by the
+    /// marginal totals; counts from 1 to K-1 and enough further
     /// values to protect them are suppressed (see ``CountTable``).
     ///
     /// - Parameter progress: called after each block with (slots read, slots in all blocks).

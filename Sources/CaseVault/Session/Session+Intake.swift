@@ -83,10 +83,12 @@ extension Session {
                 let stats = cipher.sealStats(statsRecord, id: id, version: CaseCipher.creationVersion, key: statsKey)
                 let slot = try projections.place(id, summary: summaryRecord, stats: statsRecord)
                 try store.insert(CaseRow(
-                    id: Data(id.bytes), version: Int64(CaseCipher.creationVersion), keyVersion: Int64(intakeKey.version),
+                    id: Data(id.bytes), version: Int64(CaseCipher.creationVersion),
+                    keyVersion: Int64(intakeKey.version),
                     dataKey: Data(wrappedData), content: Data(content), contactKey: wrappedContact.map { Data($0) },
                     contact: contact.map { Data($0) }, summary: Data(summary), statsKeyVersion: Int64(statsKey.version),
-                    stats: Data(stats), indexVersion: index.map { Int64($0.version) }, blindIndex: index.map { Data($0.value) },
+                    stats: Data(stats), indexVersion: index.map { Int64($0.version) },
+                    blindIndex: index.map { Data($0.value) },
                     slot: slot))
                 written.append(contentsOf: [wrappedData, content, summary, stats])
                 if let wrappedContact, let contact { written.append(contentsOf: [wrappedContact, contact]) }
@@ -143,8 +145,8 @@ extension Session {
             let stored = try cipher.openContact(wrappedKey: candidate.contactKey, box: candidate.contact, id: id,
                                                 keyVersion: keyVersion)
             guard ContactHandle.normalize(stored) == normalized else { continue }
-            let summary = try cipher.openSummary(candidate.summary, id: id, version: UInt64(clamping: candidate.version),
-                                                 keyVersion: keyVersion)
+            let summary = try cipher.openSummary(candidate.summary, id: id,
+                                                 version: UInt64(clamping: candidate.version), keyVersion: keyVersion)
             if summary.state != .closed { matches.append(id) }
         }
         return matches

@@ -23,7 +23,8 @@ extension Session {
             guard try !store.partnerExists(named: partner.name) else {
                 throw CaseVaultError(.alreadyExists, "a partner named \(partner.name) already exists")
             }
-            try store.insert(PartnerRow(name: partner.name, services: services, boxPublicKey: partner.publicKey.map { Data($0) },
+            try store.insert(PartnerRow(name: partner.name, services: services,
+                                        boxPublicKey: partner.publicKey.map { Data($0) },
                                         signature: Data(signature)))
             try AuditLog.append(store, keys: keys, action: "partner-added", detail: partner.name,
                                 ciphertexts: [signature])

@@ -173,8 +173,8 @@ struct Store {
     // MARK: Case entries
 
     func entries(caseID: [UInt8]) throws -> [CaseEntryRow] {
-        try CaseEntryRow.fetchAll(try db.cachedStatement(sql: "SELECT * FROM case_entries WHERE case_id = ? ORDER BY version"),
-                                  arguments: [Data(caseID)])
+        let sql = "SELECT * FROM case_entries WHERE case_id = ? ORDER BY version"
+        return try CaseEntryRow.fetchAll(try db.cachedStatement(sql: sql), arguments: [Data(caseID)])
     }
 
     func lastEntryBody(caseID: [UInt8]) throws -> [UInt8]? {

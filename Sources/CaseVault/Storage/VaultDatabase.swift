@@ -16,8 +16,6 @@ final class VaultDatabase: Sendable {
     /// What the file held when it was opened.
     let header: Header
     private let pool: DatabasePool
-    /// Whether the `v3-projections` tables exist (a read-only 0.4.0 vault has none).
-    let hasProjectionTables: Bool
     /// Set when erased data may still sit in old WAL frames; cleared by a successful truncating checkpoint.
     private let checkpointPending = Mutex(false)
 
@@ -27,12 +25,11 @@ final class VaultDatabase: Sendable {
         let vaultID: [UInt8]
     }
 
-    private init(path: String, pool: DatabasePool, isWritable: Bool, header: Header) throws {
+    private init(path: String, pool: DatabasePool, isWritable: Bool, header: Header) {
         self.path = path
         self.pool = pool
         self.isWritable = isWritable
         self.header = header
-        hasProjectionTables = try pool.read { db in try db.tableExists(ProjectionBlockRow.databaseTableName) }
     }
 
     // MARK: Creating and opening
@@ -58,7 +55,7 @@ final class VaultDatabase: Sendable {
             pool = opened
             try Schema.migrator.migrate(opened)
             let header = try opened.immediateTransaction { db in try body(Store(db)) }
-            return try VaultDatabase(path: path, pool: opened, isWritable: true, header: header)
+            return VaultDatabase(path: path, pool: opened, isWritable: true, header: header)
         } catch {
             try? pool?.close()
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
@@ -118,7 +115,7 @@ final class VaultDatabase: Sendable {
                 let pool = try openPool(at: path)
                 // Migrate only when a migration is due, so opening an up-to-date vault writes nothing.
                 if try !pool.read(Schema.migrator.hasCompletedMigrations) { try Schema.migrator.migrate(pool) }
-                return try VaultDatabase(path: path, pool: pool, isWritable: true, header: header)
+                return VaultDatabase(path: path, pool: pool, isWritable: true, header: header)
             }
             var configuration = configuration()
             configuration.readonly = true
@@ -130,7 +127,7 @@ final class VaultDatabase: Sendable {
                 throw CaseVaultError(.storage, "\(path) needs a schema upgrade, but the vault is read-only "
                                      + "here; make the file and its folder writable for this user, then retry")
             }
-            return try VaultDatabase(path: path, pool: pool, isWritable: false, header: header)
+            return VaultDatabase(path: path, pool: pool, isWritable: false, header: header)
         } catch {
             // A file SQLite cannot read as a vault is about the path given, whatever the step that found it.
             let translated = translate(error, doing: "open \(path)")

@@ -26,8 +26,9 @@ public enum XChaCha20Poly1305 {
         precondition(key.count == keyLength, "XChaCha20-Poly1305 keys are 32 bytes")
         let nonce = Random.bytes(count: nonceLength)
         // The key and nonce lengths were just checked, the only ways `encrypt` can fail.
-        let body = try! encrypt(plaintext, associatedData: associatedData, nonce: nonce, key: key)
-        return nonce + body
+        do { return nonce + (try encrypt(plaintext, associatedData: associatedData, nonce: nonce, key: key)) } catch {
+            preconditionFailure("XChaCha20-Poly1305 refused a checked key and nonce")
+        }
     }
 
     /// Encrypts secret bytes (a data key) under a fresh random nonce.

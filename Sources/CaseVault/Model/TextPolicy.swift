@@ -36,9 +36,12 @@ enum TextPolicy {
         (.passportNumber, #"(?<!\d)\d{2}\s?\d{2}\s?№?\s?\d{6}(?!\d)"#),
         (.phoneNumber, #"(?<![\w\d])\+?\d[\d\s\-().]{8,}\d(?!\d)"#),
     ]
-    // Constant patterns, compiled once; a test exercises each of them.
-    private static let patterns: [(IdentifyingDetail, NSRegularExpression)] = sources.map {
-        ($0.0, try! NSRegularExpression(pattern: $0.1))
+    // Constant patterns, compiled once; a test exercises each of them. A pattern that does not
+    // compile is a programming error in this file, never something read from a vault.
+    private static let patterns: [(IdentifyingDetail, NSRegularExpression)] = sources.map { detail, pattern in
+        do { return (detail, try NSRegularExpression(pattern: pattern)) } catch {
+            preconditionFailure("the \(detail) pattern does not compile")
+        }
     }
 
     /// - Parameter prefilter: skip patterns that cannot match (always, but for the test that

@@ -16,7 +16,7 @@ extension Session {
     ///
     /// - Throws: ``CaseVaultError`` (`permissionDenied`, `invalidInput` for an unknown time zone).
     public func updateSettings(_ newSettings: VaultSettings) throws {
-        try require([.admin], to: "change vault settings")
+        try require(.changeSettings)
         let root = try keys.rootKey(for: "change vault settings")
         guard TimeZone(identifier: newSettings.timeZone) != nil else {
             throw CaseVaultError(.invalidInput, "unknown time zone '\(newSettings.timeZone)'; use an IANA name such as Europe/Moscow")

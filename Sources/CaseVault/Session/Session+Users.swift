@@ -34,7 +34,7 @@ extension Session {
     /// - Throws: ``CaseVaultError`` (`permissionDenied` for non-admins, `alreadyExists`,
     ///   `invalidInput` for a bad name).
     public func addUser(name: String, role newRole: Role, passphrase: SecureBytes, kdf: KDFProfile = .moderate) throws {
-        try require([.admin], to: "add users")
+        try require(.addUsers)
         let root = try keys.rootKey(for: "add users")
         var grants: [(KeyName, UInt32, SecureBytes)] = []
         for name in newRole.grantedKeys {

@@ -45,8 +45,8 @@ public final class Session {
         Compartment.allCases.filter { keys.compartments[$0] != nil }
     }
 
-    func require(_ roles: Set<Role>, to action: String) throws {
-        guard roles.contains(role) else { throw CaseVaultError.role(role, cannot: action) }
+    func require(_ permission: Permission) throws {
+        guard permission.roles.contains(role) else { throw CaseVaultError.role(role, cannot: permission.action) }
     }
 
     /// The identifying details the free-text check finds in `text` (phone numbers, e-mail

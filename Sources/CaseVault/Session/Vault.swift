@@ -111,6 +111,36 @@ public final class Vault: Sendable {
         try database.read("list users") { store in try store.userNames() }
     }
 
+    /// Refuses, before any passphrase is asked for, a user whose certified role may not do
+    /// `permission`: the same refusal the session would give after unlocking.
+    ///
+    /// Only a user record that verifies against the vault's root key is believed; an unknown user
+    /// or a record that does not verify passes here and is reported by ``unlock(user:passphrase:)``.
+    /// The session checks again after unlocking, and the keys enforce the roles in any case.
+    /// - Throws: ``CaseVaultError`` (`permissionDenied`).
+    public func check(_ permission: Permission, user name: String) throws {
+        try check(roles: permission.roles, action: permission.action, user: name)
+    }
+
+    /// Refuses, before any passphrase is asked for, a user whose certified role may fire `event`
+    /// from no state at all (a coordinator and `begin-review`), as ``check(_:user:)`` does.
+    ///
+    /// - Throws: ``CaseVaultError`` (`permissionDenied`).
+    public func check(_ event: WorkflowEvent, user name: String) throws {
+        try check(.fireEvents, user: name)
+        try check(roles: Workflow.roles(for: event), action: "fire \(event.rawValue) on any case", user: name)
+    }
+
+    private func check(roles: Set<Role>, action: String, user name: String) throws {
+        let (vaultRow, userRow) = try database.read("read the user's role") { store in
+            (try store.vault(), try store.user(named: name))
+        }
+        guard let vaultRow, let userRow, let user = try? UserRecord(row: userRow),
+              user.isCertified(vaultID: [UInt8](vaultRow.vaultID), rootPublicKey: [UInt8](vaultRow.rootPublicKey))
+        else { return }
+        guard roles.contains(user.role) else { throw CaseVaultError.role(user.role, cannot: action) }
+    }
+
     /// Whether this process can write the vault file (a read-only file, folder or disk cannot).
     public var isWritable: Bool { database.isWritable }
 }

@@ -188,6 +188,12 @@ extension CaseVaultError {
             public static let exportFolder = Kind(rawValue: "export-folder")
             /// A file the library reads or writes for the caller: a key file, a packet, an export file.
             public static let file = Kind(rawValue: "file")
+            /// Where a page of a listing starts (a number of cases to pass over).
+            public static let offset = Kind(rawValue: "offset")
+            /// How many cases a page of a listing holds.
+            public static let limit = Kind(rawValue: "limit")
+            /// The date a request was received: after today.
+            public static let receivedDate = Kind(rawValue: "received-date")
             public var description: String { rawValue }
         }
 

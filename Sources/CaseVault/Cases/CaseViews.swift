@@ -21,24 +21,43 @@ public struct CaseSummary: Hashable, Sendable {
     public let needs: [Need]
 }
 
-/// Which cases to list.
+/// Which cases to list. Each set left empty matches everything; a non-empty set matches a case
+/// with any one of its values (`states: [.awaitingReview, .needsInfo]`).
 public struct CaseFilter: Hashable, Sendable {
-    /// Only cases in this state.
-    public var state: CaseState?
-    /// Only cases of this urgency.
-    public var urgency: Urgency?
-    /// Only cases assigned to this user.
-    public var assignee: String?
+    /// Only cases in one of these states.
+    public var states: Set<CaseState>
+    /// Only cases of one of these urgencies.
+    public var urgencies: Set<Urgency>
+    /// Only cases assigned to one of these users.
+    public var assignees: Set<String>
     /// Only open cases whose deadline is before today in the vault's time zone.
     public var overdue: Bool
 
-    /// Creates a filter; with no arguments it matches every case.
-    public init(state: CaseState? = nil, urgency: Urgency? = nil, assignee: String? = nil, overdue: Bool = false) {
-        self.state = state
-        self.urgency = urgency
-        self.assignee = assignee
+    /// Creates a filter of sets; with no arguments it matches every case.
+    public init(states: Set<CaseState>, urgencies: Set<Urgency> = [], assignees: Set<String> = [],
+                overdue: Bool = false) {
+        self.states = states
+        self.urgencies = urgencies
+        self.assignees = assignees
         self.overdue = overdue
     }
+
+    /// Creates a filter of single values; with no arguments it matches every case.
+    public init(state: CaseState? = nil, urgency: Urgency? = nil, assignee: String? = nil, overdue: Bool = false) {
+        self.init(states: Set([state].compactMap { $0 }), urgencies: Set([urgency].compactMap { $0 }),
+                  assignees: Set([assignee].compactMap { $0 }), overdue: overdue)
+    }
+}
+
+/// One page of a listing: the cases from `offset` on, at most the limit asked for, and how many
+/// cases matched in all.
+public struct CasePage: Hashable, Sendable {
+    /// The cases of this page, in listing order.
+    public let cases: [CaseSummary]
+    /// How many cases come before this page.
+    public let offset: Int
+    /// How many cases matched the filter, on every page together.
+    public let total: Int
 }
 
 /// A note on a case.

@@ -9,43 +9,96 @@ extension Session {
     /// - Throws: ``CaseVaultError`` (`permissionDenied` for auditors or without the intake key,
     ///   `integrity` naming a case whose summary does not authenticate).
     public func cases(_ filter: CaseFilter = CaseFilter()) throws -> [CaseSummary] {
-        try require([.coordinator, .lawyer, .admin], to: "list cases (auditors export counts instead)")
+        try require(.listCases)
         _ = try keys.compartment(.intake, for: "list cases")
         let users = try verifiedUsers()
-        var assigneeID: UserID?
-        if let name = filter.assignee {
+        var assigneeIDs: Set<UserID> = []
+        for name in filter.assignees {
             guard let user = users.values.first(where: { $0.name == name }) else {
                 throw CaseVaultError.unknownAssignee(name)
             }
-            assigneeID = user.id
+            assigneeIDs.insert(user.id)
         }
         let today = CalendarDay.today(inTimeZone: settings.timeZone)
         let blocks = try database.read("list cases") { store in try Projections.summaryBlocks(store, keys: keys) }
-        let wantedState = filter.state?.code
+        // A 256-entry table of the wanted state codes: the state column alone decides most filters.
+        var wantedState = [Bool](repeating: filter.states.isEmpty, count: 256)
+        for state in filter.states { wantedState[Int(state.code)] = true }
         var result: [CaseSummary] = []
         for block in blocks {
             for index in 0..<block.capacity {
                 // The state column alone decides most filters: only matching slots are decoded.
                 let state = block.states[index]
-                guard state != SummaryBlock.emptyState, wantedState == nil || state == wantedState else { continue }
+                guard state != SummaryBlock.emptyState, wantedState[Int(state)] else { continue }
                 let entry: (id: CaseID, summary: SummaryRecord)?
                 do { entry = try block.entry(at: index) } catch {
                     throw Projections.damaged(.summary, number: block.number)
                 }
                 guard let (id, summary) = entry else { continue }
-                if let urgency = filter.urgency, summary.urgency != urgency { continue }
-                if let assigneeID, summary.assignee != assigneeID { continue }
+                if !filter.urgencies.isEmpty, !filter.urgencies.contains(summary.urgency) { continue }
+                if !assigneeIDs.isEmpty {
+                    guard let assignee = summary.assignee, assigneeIDs.contains(assignee) else { continue }
+                }
                 if filter.overdue {
                     guard summary.state != .closed, let deadline = summary.deadline, deadline < today else { continue }
                 }
-                result.append(CaseSummary(id: id, received: summary.received, state: summary.state,
-                                          outcome: summary.outcome, urgency: summary.urgency,
-                                          deadline: summary.deadline,
-                                          assignee: summary.assignee.flatMap { users[$0]?.name },
-                                          region: summary.region, needs: summary.needs.sorted()))
+                result.append(CaseSummary(id: id, summary, users: users))
             }
         }
         return Session.sortedForListing(result)
+    }
+
+    /// The cases whose contact handle is the same as `contact` after normalisation (a phone
+    /// number in any spelling, a handle with or without `@`), open or closed, in listing order.
+    ///
+    /// The keyed blind index narrows the search to a few candidates, whose contacts are then
+    /// decrypted and compared; a closed case whose contact was erased is not found.
+    /// - Throws: ``CaseVaultError`` (`permissionDenied` for auditors, `invalidInput` for an empty
+    ///   handle, `integrity` naming a case whose contact or summary does not authenticate).
+    public func cases(sharingContact contact: String) throws -> [CaseSummary] {
+        try require(.lookUpContacts)
+        let normalized = ContactHandle.normalize(contact)
+        guard !normalized.isEmpty else {
+            throw CaseVaultError(.invalidInput, "the contact handle is empty", remedy: "give a handle or number",
+                                 subject: nil)
+        }
+        let index = try cipher.blindIndex(normalized)
+        let users = try verifiedUsers()
+        let cipher = self.cipher
+        let found = try database.read("look up a contact") { store -> [CaseSummary] in
+            try store.contactCandidates(blindIndex: index.value, before: .max).compactMap { candidate in
+                let id = try CaseID(storedBytes: candidate.id)
+                let keyVersion = UInt32(clamping: candidate.keyVersion)
+                let stored = try cipher.openContact(wrappedKey: candidate.contactKey, box: candidate.contact, id: id,
+                                                    keyVersion: keyVersion)
+                guard ContactHandle.normalize(stored) == normalized else { return nil }
+                let summary = try cipher.openSummary(candidate.summary, id: id,
+                                                     version: UInt64(clamping: candidate.version),
+                                                     keyVersion: keyVersion)
+                return CaseSummary(id: id, summary, users: users)
+            }
+        }
+        return Session.sortedForListing(found)
+    }
+
+    /// One page of ``cases(_:)``: the matching cases from `offset` on, at most `limit` of them
+    /// (all the rest when `limit` is nil), with the number of matches in all.
+    ///
+    /// - Throws: ``CaseVaultError`` as ``cases(_:)``, and `invalidInput` for a negative offset or a
+    ///   limit below 1.
+    public func cases(_ filter: CaseFilter, offset: Int, limit: Int?) throws -> CasePage {
+        guard offset >= 0 else {
+            throw CaseVaultError(.invalidInput, "the offset \(offset) is negative", remedy: "the first case is at 0",
+                                 subject: .init(.offset, String(offset)))
+        }
+        if let limit, limit < 1 {
+            throw CaseVaultError(.invalidInput, "a page of \(limit) cases shows nothing", remedy: "ask for 1 or more",
+                                 subject: .init(.limit, String(limit)))
+        }
+        let all = try cases(filter)
+        let start = min(offset, all.count)
+        let end = limit.map { min(all.count, start + $0) } ?? all.count
+        return CasePage(cases: Array(all[start..<end]), offset: offset, total: all.count)
     }
 
     /// `summaries` in ``listingOrder(_:_:)``, sorted by one packed integer key per case (urgency,
@@ -82,7 +135,7 @@ extension Session {
     /// - Throws: ``CaseVaultError`` (`notFound`, `permissionDenied` for auditors, `integrity`
     ///   naming the case).
     public func `case`(_ id: CaseID) throws -> CaseRecord {
-        try require([.coordinator, .lawyer, .admin], to: "read cases (auditors export counts instead)")
+        try require(.readCases)
         _ = try keys.compartment(.intake, for: "read cases")
         let users = try verifiedUsers()
         return try database.read("read case \(id)") { store in try readCase(store, id, users: users) }
@@ -194,4 +247,14 @@ struct VerifiedCase {
     let stats: StatsRecord?
     /// The newest history ciphertext (the content ciphertext for a case with no entries yet).
     let lastCiphertext: [UInt8]
+}
+
+extension CaseSummary {
+    /// The listed view of a case's summary record, with the assignee's name.
+    init(id: CaseID, _ summary: SummaryRecord, users: [UserID: UserRecord]) {
+        self.init(id: id, received: summary.received, state: summary.state, outcome: summary.outcome,
+                  urgency: summary.urgency, deadline: summary.deadline,
+                  assignee: summary.assignee.flatMap { users[$0]?.name }, region: summary.region,
+                  needs: summary.needs.sorted())
+    }
 }

@@ -191,6 +191,8 @@ struct Store {
         try AuditEntryRow.order(AuditEntryRow.Columns.seq.desc).fetchOne(db)
     }
 
+    func auditEntryCount() throws -> Int { try AuditEntryRow.fetchCount(db) }
+
     func auditEntries() throws -> [AuditEntryRow] { try AuditEntryRow.order(AuditEntryRow.Columns.seq).fetchAll(db) }
 
     func insert(_ row: AuditEntryRow) throws { try row.insert(db) }

@@ -13,6 +13,14 @@ final class VaultDatabase: Sendable {
     let path: String
     /// False when the file, its folder or its disk cannot be written: reads work, writes fail.
     let isWritable: Bool
+    /// The size in bytes of the file and its write-ahead log.
+    var fileBytes: Int64 {
+        [path, path + "-wal"].reduce(0) { total, file in
+            let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? NSNumber)?.int64Value
+            return total + (size ?? 0)
+        }
+    }
+
     /// What the file held when it was opened.
     let header: Header
     private let pool: DatabasePool

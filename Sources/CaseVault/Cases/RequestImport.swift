@@ -28,8 +28,12 @@ public enum RequestImport {
 
     /// Parses the whole input; every line is checked before anything is stored.
     ///
+    /// - Parameters:
+    ///   - today: when given, a request received after this day is a bad line.
+    ///   - timeZone: the time zone `today` is in, named in that line's reason.
     /// - Returns: the requests with their line numbers, and the bad lines.
-    public static func parse(_ data: Data) -> (requests: [(line: Int, request: Request)], errors: [ImportLineError]) {
+    public static func parse(_ data: Data, today: CalendarDay? = nil, timeZone: String = "UTC")
+        -> (requests: [(line: Int, request: Request)], errors: [ImportLineError]) {
         var requests: [(Int, Request)] = []
         var errors: [ImportLineError] = []
         let lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
@@ -37,7 +41,9 @@ public enum RequestImport {
             let line = index + 1
             guard raw.contains(where: { !($0 == 32 || $0 == 9 || $0 == 13) }) else { continue }
             do {
-                requests.append((line, try request(from: Data(raw))))
+                let request = try request(from: Data(raw))
+                if let today { try request.checkReceived(today: today, timeZone: timeZone) }
+                requests.append((line, request))
             } catch let error as CaseVaultError {
                 errors.append(ImportLineError(line: line, reason: error.message))
             } catch {
@@ -101,8 +107,10 @@ extension Session {
     /// - Throws: ``CaseVaultError`` (`invalidInput` naming the first bad line; any intake error,
     ///   with the line number).
     public func importRequests(jsonLines data: Data, skipBadLines: Bool = false) throws -> ImportReport {
-        try require([.coordinator, .lawyer, .admin], to: "import requests")
-        let (parsed, errors) = RequestImport.parse(data)
+        try require(.importRequests)
+        let timeZone = try refreshSettings().timeZone
+        let (parsed, errors) = RequestImport.parse(data, today: CalendarDay.today(inTimeZone: timeZone),
+                                                   timeZone: timeZone)
         if let first = errors.first, !skipBadLines {
             let more = errors.count > 1 ? " (and \(errors.count - 1) more bad line(s))" : ""
             throw CaseVaultError(.invalidInput, "line \(first.line): \(first.reason)\(more); nothing was imported")

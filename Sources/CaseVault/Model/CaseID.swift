@@ -25,17 +25,25 @@ public struct CaseID: Hashable, Sendable, Comparable, CustomStringConvertible {
     ///
     /// - Throws: ``CaseVaultError`` (`invalidInput`) for anything else.
     public init(parsing text: String) throws {
-        let invalid = CaseVaultError(.invalidInput, "invalid case id '\(text)'; a case id is 26 characters of 0-9 and A-Z")
+        func invalid(_ why: String) -> CaseVaultError {
+            CaseVaultError(.invalidInput, "invalid case id '\(text)': \(why)",
+                           remedy: "a case id is the 26 characters (0-9, A-Z but U; the first 0-7) printed when the "
+                               + "case was logged",
+                           subject: .init(.case, text))
+        }
         let chars = Array(text.uppercased().utf8)
-        guard chars.count == 26 else { throw invalid }
+        guard chars.count == 26 else { throw invalid("it has \(text.count) characters, not 26") }
         var value: [UInt8] = []
         var accumulator: UInt32 = 0
         var bits = 0
         for (index, char) in chars.enumerated() {
-            guard let digit = CaseID.decodeTable[char] else { throw invalid }
+            guard let digit = CaseID.decodeTable[char] else {
+                let shown = String(decoding: [chars[index]], as: UTF8.self)
+                throw invalid("'\(shown)' (character \(index + 1)) is not a case-id character")
+            }
             // 26 x 5 = 130 bits for 128: the first character carries only 3 bits.
             if index == 0 {
-                guard digit < 8 else { throw invalid }
+                guard digit < 8 else { throw invalid("it starts with \(text.prefix(1)), and a case id starts with 0-7") }
                 accumulator = UInt32(digit)
                 bits = 3
                 continue

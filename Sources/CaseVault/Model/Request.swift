@@ -41,6 +41,15 @@ public struct Request: Hashable, Sendable {
         self.narrative = narrative
     }
 
+    /// Refuses a received date after `today` (in the vault's time zone, `timeZone`): a request
+    /// cannot arrive in the future, and such a date is nearly always a typo.
+    func checkReceived(today: CalendarDay, timeZone: String) throws {
+        guard received <= today else {
+            throw CaseVaultError(.invalidInput, "the received date \(received) is after today (\(today) in \(timeZone))",
+                                 remedy: "give the date the request arrived", subject: .init(.receivedDate, "\(received)"))
+        }
+    }
+
     /// Checks what the type cannot: at least one need, a non-empty contact.
     func validate() throws {
         guard !needs.isEmpty else { throw CaseVaultError(.invalidInput, "a request needs at least one need") }

@@ -19,7 +19,7 @@ public struct TextFinding: Hashable, Sendable, CustomStringConvertible {
     public let details: [IdentifyingDetail]
 
     public var description: String {
-        "\(field) seems to contain a \(details.map(\.rawValue).joined(separator: ", ")); "
+        "\(field) seems to contain \(English.list(details.map { English.withArticle($0.rawValue) })); "
             + "cases are pseudonymous, so consider removing it"
     }
 }
@@ -106,7 +106,7 @@ enum TextPolicy {
         guard let text, let finding = findings(in: text, field: field) else { return nil }
         if strict {
             throw CaseVaultError(.identifyingText,
-                                 "the \(field) contains a \(finding.details.map(\.rawValue).joined(separator: ", ")) "
+                                 "the \(field) contains \(English.list(finding.details.map { English.withArticle($0.rawValue) })) "
                                  + "and this vault's text policy is strict; remove it and try again")
         }
         return finding

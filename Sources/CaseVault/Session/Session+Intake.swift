@@ -38,7 +38,7 @@ extension Session {
 
     /// Bulk intake naming a failing request with `label(position)`, such as its import line.
     func intake(_ requests: [Request], label: ((Int) -> String)?) throws -> [IntakeReceipt] {
-        try require([.coordinator, .lawyer, .admin], to: "log requests")
+        try require(.logRequests)
         let intakeKey = try keys.compartment(.intake, for: "log requests")
         let statsKey = try keys.compartment(.stats, for: "log requests")
         let (warnings, indexes) = try prepare(requests, label: label)
@@ -108,12 +108,15 @@ extension Session {
     /// under a strict policy) and the contact's blind index.
     private func prepare(_ requests: [Request], label: ((Int) -> String)?) throws
         -> (warnings: [[TextFinding]], indexes: [ContactIndex?]) {
-        let strict = try refreshSettings().strictTextPolicy
+        let settings = try refreshSettings()
+        let strict = settings.strictTextPolicy
+        let today = CalendarDay.today(inTimeZone: settings.timeZone)
         var warnings: [[TextFinding]] = []
         var indexes: [ContactIndex?] = []
         for (position, request) in requests.enumerated() {
             do {
                 try request.validate()
+                try request.checkReceived(today: today, timeZone: settings.timeZone)
                 let finding = try TextPolicy.check(request.narrative, field: "narrative", strict: strict)
                 warnings.append(finding.map { [$0] } ?? [])
                 indexes.append(try request.contact.map { contact in
@@ -156,7 +159,7 @@ extension Session {
     ///
     /// - Throws: ``CaseVaultError`` (`permissionDenied` without the intake and index keys).
     public func openCases(withContact contact: String) throws -> [CaseID] {
-        try require([.coordinator, .lawyer, .admin], to: "look up contacts")
+        try require(.lookUpContacts)
         let normalized = ContactHandle.normalize(contact)
         let index = try cipher.blindIndex(normalized)
         return try database.readOneQuery("look up a contact") { store in

@@ -13,7 +13,7 @@ extension Session {
     ///   `identifyingText` under a strict policy, `conflict` after a concurrent change).
     @discardableResult
     public func addNote(to id: CaseID, text: String, compartment: Compartment = .intake) throws -> [TextFinding] {
-        try require([.coordinator, .lawyer, .admin], to: "write notes")
+        try require(.writeNotes)
         guard compartment == .intake || compartment == .legal else {
             throw CaseVaultError(.invalidInput, "notes go in the intake or the legal compartment")
         }
@@ -44,7 +44,7 @@ extension Session {
     @discardableResult
     public func perform(_ event: WorkflowEvent, on id: CaseID, with inputs: WorkflowInputs = WorkflowInputs()) throws
         -> CaseRecord {
-        try require([.coordinator, .lawyer, .admin], to: "fire workflow events")
+        try require(.fireEvents)
         _ = try keys.compartment(.intake, for: "move cases through the workflow")
         let strict = try refreshSettings().strictTextPolicy
         _ = try TextPolicy.check(inputs.note, field: "note", strict: strict)
@@ -64,7 +64,7 @@ extension Session {
                     throw CaseVaultError.unknownAssignee(name)
                 }
                 guard user.role == .lawyer else {
-                    throw CaseVaultError(.refused, "\(name) is a \(user.role), not a lawyer",
+                    throw CaseVaultError(.refused, "\(name) is \(English.withArticle(user.role.rawValue)), not a lawyer",
                                          remedy: "cases are assigned to lawyers", subject: .assignee(name))
                 }
                 assignee = user.id

@@ -68,13 +68,13 @@ public enum WorkflowRefusal: Error, Hashable, Sendable, CustomStringConvertible 
     var summary: String {
         switch self {
         case let .wrongRole(role, event, state):
-            "a \(role) cannot fire \(event) on a case in state \(state)"
+            "\(English.withArticle(role.rawValue)) cannot fire \(event) on a case in state \(state)"
         case let .wrongState(event, state):
             "\(event) does not apply to a case in state \(state)"
         case let .missing(requirement, event):
             "\(event) requires \(requirement)"
         case let .outcomeNotAllowed(outcome, role, state):
-            "a \(role) cannot close a case in state \(state) with outcome \(outcome)"
+            "\(English.withArticle(role.rawValue)) cannot close a case in state \(state) with outcome \(outcome)"
         }
     }
 
@@ -157,6 +157,24 @@ public enum Workflow {
             return .failure(.outcomeNotAllowed(outcome, role, state))
         }
         return .success(rule.to ?? state)
+    }
+
+    /// The roles that may fire `event` from some state.
+    public static func roles(for event: WorkflowEvent) -> Set<Role> {
+        Set(rules.filter { $0.event == event }.flatMap(\.roles))
+    }
+
+    /// What `event` can take besides the case: a note (every event records why), and what some
+    /// rule of the event requires (a partner and consent for `refer`, an outcome for `close`, an
+    /// assignee for `reassign`). Anything else given with the event would be ignored, so a front
+    /// end refuses it.
+    public static func inputs(for event: WorkflowEvent) -> Set<WorkflowRequirement> {
+        Set(rules.filter { $0.event == event }.flatMap(\.requires)).union([.note])
+    }
+
+    /// The events that take `input` (see ``inputs(for:)``), in vocabulary order.
+    public static func events(taking input: WorkflowRequirement) -> [WorkflowEvent] {
+        WorkflowEvent.allCases.filter { inputs(for: $0).contains(input) }
     }
 
     /// The events a role may fire from a state (ignoring inputs).

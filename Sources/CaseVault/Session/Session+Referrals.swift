@@ -7,9 +7,10 @@ extension Session {
     /// - Throws: ``CaseVaultError`` (`permissionDenied`, `alreadyExists`, `invalidInput` for an
     ///   empty name or service list, or a public key that is not 32 bytes).
     public func addPartner(_ partner: Partner) throws {
-        try require([.admin], to: "add partners")
+        try require(.addPartners)
         let root = try keys.rootKey(for: "add partners")
-        try UserRecord.validate(name: partner.name, what: "partner name")
+        try UserRecord.validate(name: partner.name, what: "partner handle")
+        if let displayName = partner.displayName { try Partner.validate(displayName: displayName) }
         guard !partner.services.isEmpty else {
             throw CaseVaultError(.invalidInput, "a partner needs at least one service")
         }
@@ -17,15 +18,22 @@ extension Session {
             throw CaseVaultError(.invalidInput, "a partner's public key is 32 bytes (44 characters of base64)")
         }
         let services = partner.storedServices
-        let signature = root.sign(Partner.message(vaultID: keys.vaultID, name: partner.name, services: services,
+        let signature = root.sign(Partner.message(vaultID: keys.vaultID, name: partner.name,
+                                                  displayName: partner.displayName, services: services,
                                                   publicKey: partner.publicKey))
         try database.write("add partner \(partner.name)") { store in
             guard try !store.partnerExists(named: partner.name) else {
                 throw CaseVaultError(.alreadyExists, "a partner named \(partner.name) already exists")
             }
+            if let displayName = partner.displayName,
+               let other = try store.partners().first(where: {
+                   $0.displayName?.lowercased() == displayName.lowercased() }) {
+                throw CaseVaultError(.alreadyExists, "partner \(other.name) already has the name '\(displayName)'",
+                                     remedy: "give each partner its own name", subject: .partner(other.name))
+            }
             try store.insert(PartnerRow(name: partner.name, services: services,
                                         boxPublicKey: partner.publicKey.map { Data($0) },
-                                        signature: Data(signature)))
+                                        signature: Data(signature), displayName: partner.displayName))
             try AuditLog.append(store, keys: keys, action: "partner-added", detail: partner.name,
                                 ciphertexts: [signature])
         }
@@ -40,13 +48,14 @@ extension Session {
                 let key = row.boxPublicKey.map { [UInt8]($0) }
                 guard Ed25519.isValid(signature: [UInt8](row.signature),
                                       message: Partner.message(vaultID: keys.vaultID, name: row.name,
-                                                               services: row.services, publicKey: key),
+                                                               displayName: row.displayName, services: row.services,
+                                                               publicKey: key),
                                       publicKey: keys.rootPublicKey),
                       let needs = Partner.services(stored: row.services) else {
                     throw CaseVaultError(.integrity, "the record of partner \(row.name) does not verify; "
                                          + "the file was tampered with")
                 }
-                return Partner(name: row.name, services: needs, publicKey: key)
+                return Partner(name: row.name, displayName: row.displayName, services: needs, publicKey: key)
             }
         }
     }
@@ -64,7 +73,7 @@ extension Session {
     ///   `refused` when the case has no open referral, `invalidInput` when the partner has no
     ///   public key or no field is chosen).
     public func referralPacket(for id: CaseID, fields: [PacketField]) throws -> [UInt8] {
-        try require([.lawyer, .admin], to: "write referral packets")
+        try require(.writeReferralPackets)
         guard !fields.isEmpty else { throw CaseVaultError(.invalidInput, "choose at least one field for the packet") }
         let users = try verifiedUsers()
         let partners = try self.partners()

@@ -242,16 +242,20 @@ struct PartnerRow: Codable, FetchableRecord, PersistableRecord {
     var services: String
     var boxPublicKey: Data?
     var signature: Data
+    /// Added by `v4-partner-names`; absent from a read-only vault written by 0.4.0.
+    var displayName: String?
 
     enum CodingKeys: String, CodingKey {
         case name
         case services
         case boxPublicKey = "box_public_key"
         case signature
+        case displayName = "display_name"
     }
 
     enum Columns {
         static let name = Column(CodingKeys.name)
+        static let displayName = Column(CodingKeys.displayName)
         static let services = Column(CodingKeys.services)
         static let boxPublicKey = Column(CodingKeys.boxPublicKey)
         static let signature = Column(CodingKeys.signature)

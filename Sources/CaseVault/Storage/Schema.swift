@@ -120,10 +120,14 @@ enum Schema {
                 UPDATE vault SET format_version = 2;
                 """)
         }
+        migrator.registerMigration("v4-partner-names") { db in
+            // A partner's full name, which may hold spaces, beside its short handle (`name`).
+            try db.execute(sql: "ALTER TABLE partners ADD COLUMN display_name TEXT;")
+        }
         return migrator
     }
 
     /// The migrations a vault written by an earlier release may lack and still be read from a
     /// read-only file: reads then work on the older tables, and projections are computed in memory.
-    static let readableWithout: Set<String> = ["v3-projections"]
+    static let readableWithout: Set<String> = ["v3-projections", "v4-partner-names"]
 }

@@ -7,7 +7,7 @@ import SodiumKit
 struct CaseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "case", abstract: "Log, list, show and annotate cases.",
-        subcommands: [New.self, Import.self, List.self, Show.self, Note.self, Event.self])
+        subcommands: [New.self, Import.self, List.self, Find.self, Show.self, Note.self, Event.self])
 
     struct New: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -33,10 +33,11 @@ struct CaseCommand: ParsableCommand {
         @Option(name: .long, help: "front, hospital, leave, awol, abroad or other.")
         var situation: Situation
 
-        @Option(name: .long, help: ArgumentHelp("One or more of legal, exit, documents, medical, psychological, other.",
-                                                valueName: "need[,need...]"),
-                transform: parsed(CaseCommand.needs))
-        var need: Set<Need>
+        @Option(name: .long, parsing: .singleValue,
+                help: ArgumentHelp("One or more of legal, exit, documents, medical, psychological, other "
+                                   + "(repeat it, or separate with commas).", valueName: "need[,need...]"),
+                transform: parsed { try Need.parseList($0, field: "need") })
+        var need: [[Need]]
 
         @Option(name: .long, help: "critical, high or normal.")
         var urgency: Urgency
@@ -62,10 +63,11 @@ struct CaseCommand: ParsableCommand {
             if contactFile == "-" && narrativeFile == "-" {
                 throw ValidationError("only one of --contact-file and --narrative-file can read standard input")
             }
+            if need.isEmpty { throw ValidationError("missing --need; give one or more of the request's needs") }
         }
 
         func run() throws {
-            let session = try vault.unlock()
+            let session = try vault.unlock(for: .logRequests)
             let interactive = SecureInput.standardInputIsTerminal
             let contact = try contactFile.map { try Console.readText($0, what: "contact").trimmingCharacters(
                 in: .whitespacesAndNewlines) }
@@ -74,7 +76,7 @@ struct CaseCommand: ParsableCommand {
                 ?? (interactive ? Console.prompt("Narrative (end with Ctrl-D; empty for none):\n", multiline: true) : nil)
             let receipt = try session.intake(Request(
                 received: received, channel: channel, region: region, service: service, situation: situation,
-                needs: need, urgency: urgency, deadline: deadline, contact: contact.flatMap { $0.isEmpty ? nil : $0 },
+                needs: Set(need.joined()), urgency: urgency, deadline: deadline, contact: contact.flatMap { $0.isEmpty ? nil : $0 },
                 narrative: narrative))
             Console.out(receipt.id.description)
             printReceipt(receipt)
@@ -122,31 +124,75 @@ struct CaseCommand: ParsableCommand {
         @OptionGroup var vault: VaultOptions
         @OptionGroup var output: OutputOptions
 
-        @Option(name: .long, help: "Only cases in this state.") var state: CaseState?
-        @Option(name: .long, help: "Only cases of this urgency.") var urgency: Urgency?
-        @Option(name: .long, help: ArgumentHelp("Only cases assigned to this user.", valueName: "name"))
-        var assignee: String?
+        @Option(name: .long, parsing: .singleValue, help: "Only cases in this state (repeat for any of several).")
+        var state: [CaseState] = []
+        @Option(name: .long, parsing: .singleValue, help: "Only cases of this urgency (repeat for any of several).")
+        var urgency: [Urgency] = []
+        @Option(name: .long, parsing: .singleValue,
+                help: ArgumentHelp("Only cases assigned to this user (repeat for any of several).", valueName: "name"))
+        var assignee: [String] = []
         @Flag(name: .long, help: "Only open cases whose deadline has passed.") var overdue = false
+        @Option(name: .long, help: ArgumentHelp("Show at most N cases.", valueName: "N"))
+        var limit: Int?
+        @Option(name: .long, help: ArgumentHelp("Pass over the first N cases (with --limit, for the next page).",
+                                                valueName: "N"))
+        var offset = 0
+
+        func validate() throws {
+            if let limit, limit < 1 { throw ValidationError("--limit \(limit) shows nothing; give 1 or more") }
+            if offset < 0 { throw ValidationError("--offset \(offset) is negative; the first case is at 0") }
+        }
 
         func run() throws {
-            let cases = try vault.unlock().cases(CaseFilter(state: state, urgency: urgency, assignee: assignee,
-                                                            overdue: overdue))
+            let page = try vault.unlock(for: .listCases).cases(
+                CaseFilter(states: Set(state), urgencies: Set(urgency), assignees: Set(assignee), overdue: overdue),
+                offset: offset, limit: limit)
+            let cases = page.cases
             if output.json {
                 Console.out(JSONValue.array(cases.map(CaseJSON.summary)).rendered())
                 return
             }
-            var lines = [[Console.padded("ID", 26), "RECEIVED  ", "STATE          ", "URGENCY ", "DEADLINE  ",
-                          "REGION ", "NEEDS"].joined(separator: "  ")]
-            lines.reserveCapacity(cases.count + 1)
-            for item in cases {
-                lines.append([item.id.description, item.received.description, Console.padded(item.state.rawValue, 15),
-                              Console.padded(item.urgency.rawValue, 8),
-                              Console.padded(item.deadline?.description ?? "-", 10),
-                              Console.padded(item.region.code, 7),
-                              item.needs.map(\.rawValue).joined(separator: ",")].joined(separator: "  "))
+            CaseCommand.printListing(cases)
+            if Console.stderrIsTerminal { Console.err(CaseCommand.pageLine(page)) }
+        }
+    }
+
+    /// `casevault case find`: the cases sharing a contact handle.
+    struct Find: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Find the cases whose contact is the same handle or number (open or closed, contact kept).",
+            discussion: """
+                The contact comes from --contact-file (or - for standard input, or a prompt on a terminal), never \
+                an option. Phone numbers match in any spelling (+7 912..., 8 912...), handles with or without @.
+                """)
+
+        @OptionGroup var vault: VaultOptions
+        @OptionGroup var output: OutputOptions
+
+        @Option(name: .long, help: ArgumentHelp("A file with the contact handle, or - for standard input.",
+                                                valueName: "path"))
+        var contactFile: String?
+
+        @Option(name: .customLong("contact"), help: .hidden) var contactArgument: String?
+
+        func validate() throws {
+            try refuseSensitive(contactArgument, option: "contact", use: "--contact-file PATH (or - for standard input)")
+        }
+
+        func run() throws {
+            let session = try vault.unlock(for: .lookUpContacts)
+            let contact = try contactFile.map { try Console.readText($0, what: "contact") }
+                ?? (SecureInput.standardInputIsTerminal ? Console.prompt("Contact handle: ", multiline: false) : nil)
+            guard let contact, !contact.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                throw UsageError("no contact to look for; pass --contact-file PATH (or - for standard input)")
             }
-            Console.out(lines: lines)
-            if Console.stderrIsTerminal { Console.err("\(cases.count) case(s)") }
+            let cases = try session.cases(sharingContact: contact)
+            if output.json {
+                Console.out(JSONValue.array(cases.map(CaseJSON.summary)).rendered())
+            } else {
+                CaseCommand.printListing(cases)
+            }
+            if Console.stderrIsTerminal { Console.err(English.count(cases.count, "case") + " with this contact") }
         }
     }
 
@@ -160,7 +206,7 @@ struct CaseCommand: ParsableCommand {
         var id: CaseID
 
         func run() throws {
-            let record = try vault.unlock().case(id)
+            let record = try vault.unlock(for: .readCases).case(id)
             if output.json {
                 Console.out(CaseJSON.record(record).rendered())
                 return
@@ -224,7 +270,7 @@ struct CaseCommand: ParsableCommand {
         }
 
         func run() throws {
-            let session = try vault.unlock()
+            let session = try vault.unlock(for: .writeNotes)
             guard let text = try textFile.map({ try Console.readText($0, what: "note") })
                 ?? (SecureInput.standardInputIsTerminal
                     ? Console.prompt("Note (end with Ctrl-D):\n", multiline: true) : nil) else {
@@ -236,7 +282,28 @@ struct CaseCommand: ParsableCommand {
         }
     }
 
-    static func needs(_ text: String) throws -> Set<Need> { Set(try Need.parseList(text, field: "need")) }
+    /// "Cases 51-100 of 1,234" for a page, or "1,234 cases" for a whole listing.
+    static func pageLine(_ page: CasePage) -> String {
+        let shown = page.cases.count
+        if shown == page.total { return English.count(page.total, "case") }
+        if shown == 0 { return "no cases from offset \(page.offset) (\(English.count(page.total, "case")) in all)" }
+        return "cases \(page.offset + 1)-\(page.offset + shown) of \(page.total)"
+    }
+
+    /// Prints summaries as the listing's table.
+    static func printListing(_ cases: [CaseSummary]) {
+        var lines = [[Console.padded("ID", 26), "RECEIVED  ", "STATE          ", "URGENCY ", "DEADLINE  ",
+                      "REGION ", "NEEDS"].joined(separator: "  ")]
+        lines.reserveCapacity(cases.count + 1)
+        for item in cases {
+            lines.append([item.id.description, item.received.description, Console.padded(item.state.rawValue, 15),
+                          Console.padded(item.urgency.rawValue, 8),
+                          Console.padded(item.deadline?.description ?? "-", 10),
+                          Console.padded(item.region.code, 7),
+                          item.needs.map(\.rawValue).joined(separator: ",")].joined(separator: "  "))
+        }
+        Console.out(lines: lines)
+    }
 }
 
 /// Refuses sensitive text given as a plain option: it would land in shell history and the process list.

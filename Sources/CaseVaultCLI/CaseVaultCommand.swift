@@ -14,17 +14,22 @@ struct CaseVaultCommand: ParsableCommand {
             """,
         version: Vault.softwareVersion,
         subcommands: [InitCommand.self, UserCommand.self, CaseCommand.self, PartnerCommand.self, ReferralCommand.self,
-                      ExportCommand.self, WorkflowCommand.self, SettingsCommand.self, DemoCommand.self])
+                      ExportCommand.self, WorkflowCommand.self, SettingsCommand.self, StatusCommand.self,
+                      DemoCommand.self])
 
     /// Runs the command and maps every failure to one line on stderr and the exit status of the contract.
     static func main() {
         let status: Int32
         do {
+            try RepeatedOptions.check(Array(CommandLine.arguments.dropFirst()), root: self)
             var command = try parseAsRoot()
             try command.run()
             status = 0
         } catch let error as CaseVaultError {
             Console.err("casevault: \(ErrorLine.line(for: error))")
+            status = 1
+        } catch let error as BatchRefused {
+            Console.err("casevault: \(error.message)")
             status = 1
         } catch let error as UsageError {
             Console.err("casevault: \(error.message)")
@@ -35,15 +40,7 @@ struct CaseVaultCommand: ParsableCommand {
                 Console.out(fullMessage(for: error))
                 status = 0
             } else {
-                // ArgumentParser lists allowed values on further lines: fold them into the one line.
-                let parts = message(for: error).split(separator: "\n")
-                    .map { $0.trimmingCharacters(in: .whitespaces) }
-                    .map { $0.hasPrefix("- ") ? String($0.dropFirst(2)) : $0 }
-                    .filter { !$0.isEmpty }
-                let head = parts.first ?? "invalid arguments"
-                let list = parts.dropFirst().joined(separator: ", ")
-                let message = list.isEmpty ? head : "\(head) \(list)"
-                Console.err("casevault: \(message.prefix(1).lowercased() + message.dropFirst()) (see --help)")
+                Console.err("casevault: \(ErrorLine.usageLine(message(for: error)))")
                 status = 2
             }
         }

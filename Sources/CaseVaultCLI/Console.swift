@@ -92,15 +92,30 @@ enum PassphraseSource {
         }
     }
 
+    /// Reads a passphrase at the terminal; with `confirm`, asks for it twice and, when the two
+    /// differ or it is empty, says so and asks again (three tries) rather than giving up on a typo.
     private static func readTerminal(prompt: String, confirm: Bool, hint: String) throws -> SecureBytes {
+        let tries = confirm ? 3 : 1
         do {
-            let first = try SecureInput.readPassphraseFromTerminal(prompt: prompt)
-            guard first.count > 0 else { throw UsageError("an empty passphrase is not allowed") }
-            if confirm {
-                let second = try SecureInput.readPassphraseFromTerminal(prompt: "Repeat it: ")
-                guard first.constantTimeEquals(second) else { throw UsageError("the two passphrases differ; try again") }
+            for attempt in 1...tries {
+                let first = try SecureInput.readPassphraseFromTerminal(prompt: prompt)
+                let problem: String
+                if first.count == 0 {
+                    problem = "an empty passphrase is not allowed"
+                } else if !confirm {
+                    return first
+                } else if first.constantTimeEquals(try SecureInput.readPassphraseFromTerminal(prompt: "Repeat it: ")) {
+                    return first
+                } else {
+                    problem = "the two passphrases differ"
+                }
+                guard attempt < tries else {
+                    throw UsageError(tries > 1 ? "\(problem) (\(tries) tries); run the command again"
+                                     : "\(problem); type it at the prompt or \(hint)")
+                }
+                Console.err("\(problem); try again.")
             }
-            return first
+            throw UsageError("no passphrase given; \(hint)")
         } catch let error as SodiumError {
             throw UsageError("\(error.detail); \(hint)")
         }

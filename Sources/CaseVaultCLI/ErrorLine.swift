@@ -1,4 +1,5 @@
 import CaseVault
+import Foundation
 
 /// How `casevault` words a library error: the library says what failed in its own words and
 /// names the value (``CaseVaultError/subject``); where that value came from one of this
@@ -36,5 +37,39 @@ enum ErrorLine {
         case (.exportFolder, .alreadyExists): return "choose another folder for --out"
         default: return nil
         }
+    }
+
+    /// One line for a usage error as ArgumentParser words it, without the `casevault: ` prefix.
+    ///
+    /// ArgumentParser lists allowed values on further lines; they are folded into the one line.
+    /// "The value 'X' is invalid for '--opt <v>'" followed by a library message (from `parsed`,
+    /// which names the value already) keeps the library's message alone; followed by its own list
+    /// of allowed values it becomes "unknown --opt value 'X'; use one of: ...", as the library says it.
+    static func usageLine(_ message: String) -> String {
+        let parts = message.split(separator: "\n")
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+            .map { $0.hasPrefix("- ") ? String($0.dropFirst(2)) : $0 }
+            .filter { !$0.isEmpty }
+        var head = parts.first ?? "invalid arguments"
+        var list = parts.dropFirst().joined(separator: ", ")
+        if head.hasPrefix("The value '"), let forRange = head.range(of: "' is invalid for '"),
+           let end = head.range(of: "'", range: forRange.upperBound..<head.endIndex) {
+            let value = head[head.index(head.startIndex, offsetBy: 11)..<forRange.lowerBound]
+            let target = head[forRange.upperBound..<end.lowerBound].split(separator: " ").first ?? ""
+            let rest = head[end.upperBound...].trimmingCharacters(in: CharacterSet(charactersIn: ":. "))
+            if rest.hasPrefix("Please provide one of") {
+                // "... one of the following:" + lines, or "... one of 'a', 'b' or 'c'" inline.
+                var inline = String(rest.dropFirst("Please provide one of".count))
+                if inline.hasPrefix(" the following") { inline = String(inline.dropFirst(" the following".count)) }
+                inline = inline.replacingOccurrences(of: "'", with: "").replacingOccurrences(of: " or ", with: ", ")
+                    .trimmingCharacters(in: CharacterSet(charactersIn: ": "))
+                list = [inline, list].filter { !$0.isEmpty }.joined(separator: ", ")
+                head = "unknown \(target) value '\(value)'; use one of:"
+            } else if !rest.isEmpty {
+                head = rest
+            }
+        }
+        let line = list.isEmpty ? head : "\(head) \(list)"
+        return line.prefix(1).lowercased() + line.dropFirst() + " (see --help)"
     }
 }

@@ -23,10 +23,12 @@ struct ExportCommand: ParsableCommand {
         @OptionGroup var vault: VaultOptions
         @OptionGroup var output: OutputOptions
 
-        @Option(name: .long, help: ArgumentHelp("What to count by: " + ExportDimension.allCases.map(\.rawValue)
-                                                    .joined(separator: ", ") + ".", valueName: "dim[,dim...]"),
+        @Option(name: .long, parsing: .singleValue,
+                help: ArgumentHelp("What to count by: " + ExportDimension.allCases.map(\.rawValue)
+                                   .joined(separator: ", ") + " (repeat it, or separate with commas).",
+                                   valueName: "dim[,dim...]"),
                 transform: parsed { try ExportDimension.parseList($0, field: "dimension") })
-        var by: [ExportDimension]
+        var by: [[ExportDimension]] = []
 
         @Option(name: .long, help: ArgumentHelp("The first month counted.", valueName: "YYYY-MM"),
                 transform: parsed(YearMonth.init(parsing:)))
@@ -49,7 +51,7 @@ struct ExportCommand: ParsableCommand {
                                                 valueName: "dir"))
         var out: String?
 
-        var query: CountQuery { CountQuery(by: by, from: from, to: to, minimumCellSize: minCell) }
+        var query: CountQuery { CountQuery(by: Array(by.joined()), from: from, to: to, minimumCellSize: minCell) }
 
         func validate() throws {
             do { try query.validate() } catch let error as CaseVaultError {

@@ -32,14 +32,21 @@ struct VaultOptions: ParsableArguments {
 
     var userName: String? { user ?? ProcessInfo.processInfo.environment["CASEVAULT_USER"] }
 
-    /// Opens the vault and unlocks it as the given user.
-    func unlock() throws -> Session {
+    /// Opens the vault and unlocks it as the given user. `check` runs before the passphrase is
+    /// asked for, so a role that may not run the command is refused before any prompt.
+    func unlock(checking check: (Vault, String) throws -> Void = { _, _ in }) throws -> Session {
         guard let name = userName else {
             throw UsageError("no user given; pass --user NAME or set CASEVAULT_USER")
         }
         let vault = try Vault.open(at: vaultPath)
+        try check(vault, name)
         let passphrase = try PassphraseSource.read(file: passphraseFile, prompt: "Passphrase for \(name): ")
         return try vault.unlock(user: name, passphrase: passphrase)
+    }
+
+    /// Opens the vault and unlocks it for `permission`, refusing a role without it before any prompt.
+    func unlock(for permission: Permission) throws -> Session {
+        try unlock { vault, name in try vault.check(permission, user: name) }
     }
 }
 

@@ -24,9 +24,10 @@ struct SettingsCommand: ParsableCommand {
     }
 
     func run() throws {
-        let session = try vault.unlock()
+        let changing = strictText != nil || keepContact != nil || timeZone != nil
+        let session = try changing ? vault.unlock(for: .changeSettings) : vault.unlock()
         var settings = session.settings
-        if strictText != nil || keepContact != nil || timeZone != nil {
+        if changing {
             if let strictText { settings.strictTextPolicy = strictText == .on }
             if let keepContact { settings.keepContactAfterClose = keepContact == .on }
             if let timeZone { settings.timeZone = timeZone }

@@ -25,7 +25,7 @@ struct UserCommand: ParsableCommand {
         var newPassphraseFile: String?
 
         func run() throws {
-            let session = try vault.unlock()
+            let session = try vault.unlock(for: .addUsers)
             let passphrase = try PassphraseSource.readNew(file: newPassphraseFile, prompt: "Passphrase for \(name): ")
             try session.addUser(name: name, role: role, passphrase: passphrase, kdf: kdf)
             Console.out("Added \(name) as \(role).")

@@ -20,8 +20,9 @@ enum RepeatedOptions {
               let tool = try? JSONDecoder().decode(ToolInfo.self, from: Data(root._dumpHelp().utf8)) else { return }
         let command = tool.command.chosen(by: arguments)
         for option in given where repeated.contains(option.name) {
+            // Hidden options are the refused ones (`--passphrase`, `--contact`): their own refusal says why.
             guard let argument = command.argument(named: option.name), argument.kind == "option",
-                  argument.isRepeating != true else { continue }
+                  argument.isRepeating != true, argument.shouldDisplay != false else { continue }
             let values = given.filter { $0.name == option.name }.compactMap(\.value)
             let shown = values.count == counts[option.name] ? " (" + values.map { "'\($0)'" }
                 .joined(separator: ", ") + ")" : ""
@@ -77,6 +78,7 @@ enum RepeatedOptions {
             let kind: String
             let names: [Name]?
             let isRepeating: Bool?
+            let shouldDisplay: Bool?
         }
 
         struct Name: Decodable {

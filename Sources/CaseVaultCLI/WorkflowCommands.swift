@@ -98,13 +98,13 @@ extension CaseCommand {
             let note = try noteFile.map { try Console.readText($0, what: "note") }
             let inputs = WorkflowInputs(note: note, partner: partner, consent: consent, outcome: outcome,
                                         assignee: assignee)
-            if let note, let finding = session.identifyingDetails(in: note, field: "note") {
-                Console.err("casevault: warning: \(finding)")
-            }
+            // The free-text warning follows a stored note (under a strict policy the event is refused instead).
+            let warning = note.flatMap { session.identifyingDetails(in: $0, field: "note") }
             guard let ids else {
                 // One case: `words` held an id (the count was checked in validate).
                 guard let id else { return }
                 let record = try session.perform(event, on: id, with: inputs)
+                if let warning { Console.err("casevault: warning: \(warning)") }
                 if output.json {
                     Console.out(CaseJSON.record(record).rendered())
                 } else {
@@ -112,12 +112,12 @@ extension CaseCommand {
                 }
                 return
             }
-            try fire(event, on: ids, with: inputs, session: session)
+            try fire(event, on: ids, with: inputs, session: session, warning: warning)
         }
 
         /// Fires `event` on each case, one transaction each; prints what was done and a summary.
         private func fire(_ event: WorkflowEvent, on ids: [CaseID], with inputs: WorkflowInputs,
-                          session: Session) throws {
+                          session: Session, warning: TextFinding?) throws {
             var done: [(CaseID, CaseRecord)] = []
             var refused: [(CaseID, CaseVaultError)] = []
             for id in ids {
@@ -130,6 +130,7 @@ extension CaseCommand {
                     if !output.json { Console.err("casevault: \(ErrorLine.line(for: error))") }
                 }
             }
+            if let warning, !done.isEmpty { Console.err("casevault: warning: \(warning)") }
             if output.json {
                 Console.out(JSONValue.object([
                     ("event", .string(event.rawValue)),

@@ -16,6 +16,7 @@ import Darwin
 ///
 /// ```swift
 /// let bar = ProgressBar(label: "recording", total: ids.count)
+/// // A bulk call with a progress callback, as `case event --ids-file` might make:
 /// let summary = try Interrupt.cancellable(afterwards: { "\($0.count) events were already recorded" }) {
 ///     defer { bar.finish() }
 ///     return try session.bulkEvent(ids) { done, total in

@@ -85,7 +85,13 @@ struct CaseCommand: ParsableCommand {
 
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Log many requests from JSON Lines, all or nothing; prints the new ids in file order.")
+            abstract: "Log many requests from JSON Lines, all or nothing; prints the new ids in file order.",
+            discussion: """
+                On a terminal a progress bar runs on standard error; Ctrl-C stops the import and stores \
+                nothing (exit 130). Requests whose contact matches an earlier open case, and narratives \
+                with identifying details, are counted in one line each; --show-duplicates and \
+                --show-warnings list them.
+                """)
 
         @OptionGroup var vault: VaultOptions
         @OptionGroup var output: OutputOptions
@@ -96,24 +102,91 @@ struct CaseCommand: ParsableCommand {
         @Flag(name: .long, help: "Store the good lines and report the bad ones instead of storing nothing.")
         var skipBadLines = false
 
+        @Flag(name: .long, help: "List each request whose contact matches an earlier open case, not just how many.")
+        var showDuplicates = false
+
+        @Flag(name: .long, help: "List each identifying-text warning, not just how many.")
+        var showWarnings = false
+
+        /// How many skipped lines are named on standard error before the rest are only counted.
+        static let namedSkippedLines = 10
+
         func run() throws {
             let session = try vault.unlock()
             let data = try Console.readData(jsonl, what: "JSON Lines")
-            if Console.stderrIsTerminal { Console.err("Importing requests from \(jsonl)...") }
-            let report = try session.importRequests(jsonLines: data, skipBadLines: skipBadLines)
+            let bar = ProgressBar(label: "importing", total: 0, unit: "requests")
+            let saved = { (report: ImportReport) in
+                "the import was already saved (\(report.receipts.count) new cases); 'casevault case list' shows them"
+            }
+            let report = try Interrupt.cancellable(afterwards: saved) {
+                defer { bar.finish() }
+                return try session.importRequests(jsonLines: data, skipBadLines: skipBadLines) { done, total in
+                    try Interrupt.check()
+                    bar.update(done, of: total)
+                }
+            }
+            let imported = zip(report.receipts, report.lines).map { (receipt: $0, line: $1) }
+            let duplicates = imported.filter { !$0.receipt.duplicatesOf.isEmpty }
+            let warned = imported.filter { !$0.receipt.warnings.isEmpty }
             if output.json {
                 Console.out(JSONValue.object([
                     ("ids", .array(report.receipts.map { .string($0.id.description) })),
                     ("skipped", .array(report.skipped.map {
                         .object([("line", .number($0.line)), ("reason", .string($0.reason))])
                     })),
+                    ("duplicates", .array(duplicates.map {
+                        .object([("id", .string($0.receipt.id.description)), ("line", .number($0.line)),
+                                 ("duplicateOf", .array($0.receipt.duplicatesOf.map { .string($0.description) }))])
+                    })),
+                    ("warnings", .array(warned.map {
+                        .object([("id", .string($0.receipt.id.description)), ("line", .number($0.line)),
+                                 ("warnings", .array($0.receipt.warnings.map { .string($0.description) }))])
+                    })),
                 ]).rendered())
-            } else {
-                for receipt in report.receipts { Console.out(receipt.id.description) }
+            } else if !report.receipts.isEmpty {
+                Console.out(lines: report.receipts.map(\.id.description))
             }
-            for skipped in report.skipped { Console.err("casevault: skipped \(skipped)") }
-            for receipt in report.receipts { printReceipt(receipt) }
-            if Console.stderrIsTerminal { Console.err("Imported \(report.receipts.count) request(s).") }
+            let notes = Import.notes(skipped: report.skipped, duplicates: duplicates, warned: warned,
+                                     showDuplicates: showDuplicates, showWarnings: showWarnings)
+            if !notes.isEmpty { FileHandle.standardError.write(Data((notes.joined(separator: "\n") + "\n").utf8)) }
+        }
+
+        /// The lines for standard error: never one per request unless asked for, so an import of
+        /// thousands of requests ends with a few lines, not thousands.
+        static func notes(skipped: [ImportLineError], duplicates: [(receipt: IntakeReceipt, line: Int)],
+                          warned: [(receipt: IntakeReceipt, line: Int)], showDuplicates: Bool,
+                          showWarnings: Bool) -> [String] {
+            var notes = skipped.prefix(namedSkippedLines).map { "casevault: skipped \($0)" }
+            let unnamed = skipped.count - namedSkippedLines
+            if unnamed > 0 {
+                notes.append("casevault: skipped \(unnamed) more bad line\(unnamed == 1 ? "" : "s"); "
+                             + "--json lists every one")
+            }
+            if showDuplicates {
+                for (receipt, line) in duplicates {
+                    let others = receipt.duplicatesOf.map(\.description).joined(separator: ", ")
+                    notes.append("casevault: note: case \(receipt.id) (line \(line)) has the same contact as open "
+                                 + "case\(receipt.duplicatesOf.count == 1 ? "" : "s") \(others)")
+                }
+            } else if duplicates.count == 1 {
+                notes.append("casevault: note: 1 request shares a contact with an earlier case; "
+                             + "--show-duplicates lists it")
+            } else if duplicates.count > 1 {
+                notes.append("casevault: note: \(ProgressBar.grouped(duplicates.count)) requests share a contact "
+                             + "with earlier cases; --show-duplicates lists them")
+            }
+            if showWarnings {
+                for (receipt, line) in warned {
+                    notes += receipt.warnings.map { "casevault: warning: case \(receipt.id) (line \(line)): \($0)" }
+                }
+            } else if warned.count == 1 {
+                notes.append("casevault: warning: 1 request has identifying details in its narrative; "
+                             + "--show-warnings lists it")
+            } else if warned.count > 1 {
+                notes.append("casevault: warning: \(ProgressBar.grouped(warned.count)) requests have identifying "
+                             + "details in their narratives; --show-warnings lists them")
+            }
+            return notes
         }
     }
 

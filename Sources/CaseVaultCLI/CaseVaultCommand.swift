@@ -19,12 +19,16 @@ struct CaseVaultCommand: ParsableCommand {
 
     /// Runs the command and maps every failure to one line on stderr and the exit status of the contract.
     static func main() {
+        Interrupt.install()
         let status: Int32
         do {
             try RepeatedOptions.check(Array(CommandLine.arguments.dropFirst()), root: self)
             var command = try parseAsRoot()
             try command.run()
             status = 0
+        } catch let interrupted as Interrupt.Interrupted {
+            Interrupt.report(interrupted)
+            status = interrupted.status
         } catch let error as CaseVaultError {
             Console.err("casevault: \(ErrorLine.line(for: error))")
             status = 1

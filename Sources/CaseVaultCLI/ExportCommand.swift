@@ -64,33 +64,34 @@ struct ExportCommand: ParsableCommand {
 
         func run() throws {
             let session = try vault.unlock()
-            let progress = ExportProgress()
-            let table = try session.export(query, progress: progress.report)
-            progress.finish()
-            let document = table.document(output.json ? .json : format ?? .csv)
-            guard let out else {
-                FileHandle.standardOutput.write(Data(document.table))
+            let documentFormat: ExportFormat = output.json ? .json : format ?? .csv
+            // Writing the files is part of the cancellable work: Ctrl-C meanwhile lets both files be
+            // written, so a folder never holds a table without its manifest.
+            let (table, files) = try Interrupt.cancellable(afterwards: { $0.1.map(Counts.written) }) {
+                let table = try count(session)
+                return (table, try out.map { try table.document(documentFormat).write(toFolder: $0) })
+            }
+            guard let files else {
+                FileHandle.standardOutput.write(Data(table.document(documentFormat).table))
                 return
             }
-            let files = try document.write(toFolder: out)
             Console.out("Wrote \(files.table) (\(table.rows.count) rows, \(table.suppressedCount) suppressed) "
                         + "and \(files.manifest).")
         }
-    }
-}
 
-/// Shows how many cases an export has read, on a terminal only.
-private final class ExportProgress {
-    private let enabled = Console.stderrIsTerminal
-    private var shown = false
+        /// Counts with a progress bar on a terminal; Ctrl-C stops it.
+        private func count(_ session: Session) throws -> CountTable {
+            let bar = ProgressBar(label: "counting", total: 0)
+            defer { bar.finish() }
+            return try session.export(query) { read, total in
+                try Interrupt.check()
+                bar.update(read, of: total)
+            }
+        }
 
-    func report(read: Int, total: Int) {
-        guard enabled, total >= 10_000 else { return }
-        FileHandle.standardError.write(Data("\rcounting: \(read) of \(total) cases".utf8))
-        shown = true
-    }
-
-    func finish() {
-        if shown { FileHandle.standardError.write(Data("\n".utf8)) }
+        /// What an interrupt says once the files are written.
+        private static func written(_ files: ExportDocument.Files) -> String {
+            "the export was already written to \(files.table) and \(files.manifest)"
+        }
     }
 }

@@ -278,6 +278,30 @@ struct ExportTests {
         }
     }
 
+    /// What a caller throws from the progress callback to stop an export.
+    struct Stop: Error, Equatable {}
+
+    @Test("progress rises to the total; a callback that throws stops the export with its own error")
+    func progressStops() throws {
+        try withVault { fixture in
+            let auditor = try fixture.addUser("auditor-vera", .auditor)
+            let query = try ExportTests.query([.month], "2023-09", "2023-09")
+            var empty: [(Int, Int)] = []
+            _ = try auditor.export(query) { empty.append(($0, $1)) }
+            #expect(empty.count == 1 && empty[0] == (0, 0), "an empty vault reports once, (0, 0)")
+
+            _ = try fixture.admin.importRequests(jsonLines: Synthetic.jsonLines(
+                try ExportTests.lines(30, month: "2023-09")))
+            var calls: [(read: Int, total: Int)] = []
+            let table = try auditor.export(query) { calls.append(($0, $1)) }
+            #expect(ExportTests.counts(table)["2023-09"] == 30)
+            let total = try #require(calls.last?.total)
+            #expect(total >= 30 && calls.last?.read == total)
+            #expect(zip(calls, calls.dropFirst()).allSatisfy { $0.read < $1.read })
+            #expect(throws: Stop.self) { try auditor.export(query) { _, _ in throw Stop() } }
+        }
+    }
+
     // MARK: Output
 
     @Test("neither table nor manifest holds a case id, a day, a contact or a narrative")

@@ -187,6 +187,54 @@ struct ImportTests {
         }
     }
 
+    /// What a caller throws from the progress callback to stop an import.
+    struct Stop: Error, Equatable {}
+
+    @Test("progress is reported from 0 to the total, rising, and the report gives each receipt's line")
+    func progressAndLines() throws {
+        try withVault { fixture in
+            let good = try ImportTests.goodLines()
+            var lines: [String] = []
+            for index in 0..<600 { lines.append(good[index % 3]) }
+            lines.insert("", at: 1)  // line 2 is blank: the second request is on line 3
+            var calls: [(done: Int, total: Int)] = []
+            let report = try fixture.admin.importRequests(jsonLines: Synthetic.jsonLines(lines)) { done, total in
+                calls.append((done, total))
+            }
+            #expect(report.receipts.count == 600)
+            #expect(calls.map(\.done) == [0, 256, 512, 600])
+            #expect(calls.allSatisfy { $0.total == 600 })
+            #expect(report.lines.count == 600)
+            #expect(Array(report.lines.prefix(3)) == [1, 3, 4] && report.lines.last == 601)
+            let skipped = try fixture.admin.importRequests(
+                jsonLines: Synthetic.jsonLines([try BadLine.badDate.line(), good[0], good[1]]), skipBadLines: true)
+            #expect(skipped.lines == [2, 3])
+        }
+    }
+
+    @Test("a progress callback that throws stops the import: its own error comes out and nothing is stored",
+          arguments: [0, 256, 600])
+    func progressStops(at stop: Int) throws {
+        try withVault { fixture in
+            let coordinator = try fixture.addUser("coord-anna", .coordinator)
+            let lines = try (0..<600).map { try Synthetic.jsonLine(["contact": "@stop_\($0 % 7)"]) }
+            let entries = try coordinator.verifyAuditLog()
+            var last = -1
+            #expect(throws: Stop.self) {
+                try coordinator.importRequests(jsonLines: Synthetic.jsonLines(lines)) { done, _ in
+                    last = done
+                    if done == stop { throw Stop() }
+                }
+            }
+            #expect(last == stop, "no call after the one that threw")
+            #expect(try fixture.count("cases") == 0)
+            #expect(try coordinator.verifyAuditLog() == entries)
+            // The session is not left in a broken state: the same file then imports.
+            #expect(try coordinator.importRequests(jsonLines: Synthetic.jsonLines(lines)).receipts.count == 600)
+            #expect(try fixture.count("cases") == 600)
+        }
+    }
+
     @Test("a single line parses into the same request as the typed API")
     func parseOneLine() throws {
         let line = try Synthetic.jsonLine(["deadline": "2023-09-30", "contact": "@Ivan_Petrov",

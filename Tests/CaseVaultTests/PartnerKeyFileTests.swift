@@ -37,6 +37,22 @@ struct PartnerKeyFileTests {
         #expect(error?.subject == .file(path))
         #expect(error?.message == "\(path) already exists; choose another file")
         #expect(try Self.publicKey(ReferralPacket.readPartnerKeyFile(at: path)) == first.publicKey)
+        // Written under a temporary name and then named: no temporary file is left beside it.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.url.path) == ["partner.key"])
+    }
+
+    @Test("a symbolic link planted at the path is refused and left alone; its target is not written")
+    func refusesSymbolicLink() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("partner.key")
+        let target = directory.path("elsewhere")
+        try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: target)
+        expectCaseVaultError(.alreadyExists) {
+            try ReferralPacket.writePartnerKeyFile(ReferralPacket.generatePartnerKeyPair(), to: path)
+        }
+        #expect(!FileManager.default.fileExists(atPath: target))
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: path) == target)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.url.path) == ["partner.key"])
     }
 
     @Test("a missing file, text that is not base64 and a key of the wrong length are refused, naming the file")

@@ -14,6 +14,8 @@ public struct ImportLineError: Hashable, Sendable, CustomStringConvertible {
 public struct ImportReport: Hashable, Sendable {
     /// A receipt per stored request, in file order.
     public let receipts: [IntakeReceipt]
+    /// The line number (from 1) of each stored request: `lines[i]` is the line of `receipts[i]`.
+    public let lines: [Int]
     /// Lines skipped (only when skipping bad lines was asked for).
     public let skipped: [ImportLineError]
 }
@@ -104,9 +106,23 @@ extension Session {
     ///
     /// A bad line stops the import and nothing is stored, unless `skipBadLines` is set, in
     /// which case the good lines are stored and the bad ones reported.
+    ///
+    /// `progress`, when given, is called with (requests written, requests to write): with 0 when
+    /// writing begins, then every few hundred requests and for the last one, before the
+    /// transaction commits. To stop the import, throw from it: the transaction rolls back,
+    /// nothing is stored, and the error it threw comes out of this method unchanged.
+    ///
+    /// ```swift
+    /// let report = try session.importRequests(jsonLines: data) { done, total in
+    ///     if userCancelled { throw CancellationError() }
+    ///     bar.update(done)
+    /// }
+    /// ```
     /// - Throws: ``CaseVaultError`` (`invalidInput` naming the first bad line; any intake error,
-    ///   with the line number).
-    public func importRequests(jsonLines data: Data, skipBadLines: Bool = false) throws -> ImportReport {
+    ///   with the line number), or what `progress` threw.
+    public func importRequests(jsonLines data: Data, skipBadLines: Bool = false,
+                               progress: ((_ done: Int, _ total: Int) throws -> Void)? = nil) throws
+        -> ImportReport {
         try require(.importRequests)
         let timeZone = try refreshSettings().timeZone
         let (parsed, errors) = RequestImport.parse(data, today: CalendarDay.today(inTimeZone: timeZone),
@@ -118,7 +134,7 @@ extension Session {
         guard !parsed.isEmpty else {
             throw CaseVaultError(.invalidInput, "the file holds no requests; nothing was imported")
         }
-        let receipts = try intake(parsed.map(\.request)) { "line \(parsed[$0].line)" }
-        return ImportReport(receipts: receipts, skipped: errors)
+        let receipts = try intake(parsed.map(\.request), label: { "line \(parsed[$0].line)" }, progress: progress)
+        return ImportReport(receipts: receipts, lines: parsed.map(\.line), skipped: errors)
     }
 }

@@ -27,9 +27,10 @@ public struct ExportDocument: Sendable {
     ///
     /// Both files are created owner-only and never replace a file: an earlier export in the same
     /// folder stays exactly as it was, since a manifest that no longer matches its table, or a
-    /// table whose rules changed under the same name, would mislead whoever publishes it. If the
-    /// manifest cannot be written the table is removed again: a table without its manifest is
-    /// not an export.
+    /// table whose rules changed under the same name, would mislead whoever publishes it. Each
+    /// file appears whole or not at all (written under a temporary name, then named), so an
+    /// interrupted export never leaves half a table. If the manifest cannot be written the table
+    /// is removed again: a table without its manifest is not an export.
     ///
     /// ```swift
     /// let files = try table.document(.csv).write(toFolder: "report-2023")

@@ -9,11 +9,14 @@ extension Session {
     /// marginal totals; counts from 1 to K-1 and enough further
     /// values to protect them are suppressed (see ``CountTable``).
     ///
-    /// - Parameter progress: called after each block with (slots read, slots in all blocks).
+    /// - Parameter progress: called after each block with (slots read, slots in all blocks), and
+    ///   once with (0, 0) when there is no block. Throw from it to stop the export: nothing is
+    ///   returned and the error it threw comes out of this method unchanged.
     /// - Throws: ``CaseVaultError`` (`invalidInput` for a bad query, `permissionDenied` without
     ///   the stats key, `integrity` naming a case whose statistics row does not authenticate,
-    ///   `refused` when no suppression can protect the table's small counts).
-    public func export(_ query: CountQuery, progress: ((_ read: Int, _ total: Int) -> Void)? = nil) throws
+    ///   `refused` when no suppression can protect the table's small counts), or what `progress`
+    ///   threw.
+    public func export(_ query: CountQuery, progress: ((_ read: Int, _ total: Int) throws -> Void)? = nil) throws
         -> CountTable {
         try query.validate()
         _ = try keys.compartment(.stats, for: "export counts")
@@ -37,9 +40,9 @@ extension Session {
             do { try cells.count(block) { cube.increment(cell: $0) } } catch {
                 throw Projections.damaged(.stats, number: block.number)
             }
-            progress?((position + 1) * block.capacity, total)
+            try progress?((position + 1) * block.capacity, total)
         }
-        if blocks.isEmpty { progress?(0, 0) }
+        if blocks.isEmpty { try progress?(0, 0) }
         cube.computeTotals()
         guard let hidden = Suppression.hiddenValues(in: cube, minimumCellSize: query.minimumCellSize) else {
             throw CaseVaultError(.refused, "this table cannot be published safely: some small counts would stay "

@@ -37,14 +37,26 @@ extension Session {
     }
 
     /// Bulk intake naming a failing request with `label(position)`, such as its import line.
-    func intake(_ requests: [Request], label: ((Int) -> String)?) throws -> [IntakeReceipt] {
+    ///
+    /// `progress` is called with (requests written, all requests): with 0 once the transaction has
+    /// begun, then every few hundred requests and for the last one, before the batch commits. When
+    /// it throws, the transaction rolls back, nothing is stored and its error comes out unchanged.
+    func intake(_ requests: [Request], label: ((Int) -> String)?,
+                progress: ((_ done: Int, _ total: Int) throws -> Void)? = nil) throws -> [IntakeReceipt] {
         try require(.logRequests)
         let intakeKey = try keys.compartment(.intake, for: "log requests")
         let statsKey = try keys.compartment(.stats, for: "log requests")
         let (warnings, indexes) = try prepare(requests, label: label)
         let cipher = self.cipher
         let now = Clock.nowSeconds()
+        let progress = ProgressCallback(progress)
         return try database.write("log requests") { store -> [IntakeReceipt] in
+            // The per-case key buffers are wiped however the batch ends, stopped by the caller included.
+            defer {
+                keys.dataKey.zero()
+                keys.contactKey.zero()
+            }
+            try progress(0, requests.count)
             var projections = try ProjectionWriter(store, keys: keys)
             var written: [[UInt8]] = []
             written.reserveCapacity(requests.count * 4)
@@ -93,9 +105,8 @@ extension Session {
                 written.append(contentsOf: [wrappedData, content, summary, stats])
                 if let wrappedContact, let contact { written.append(contentsOf: [wrappedContact, contact]) }
                 receipts.append(IntakeReceipt(id: id, duplicatesOf: duplicates, warnings: warnings[position]))
+                try progress.after(position, of: requests.count)
             }
-            keys.dataKey.zero()
-            keys.contactKey.zero()
             try projections.commit()
             try AuditLog.append(store, keys: keys, action: requests.count == 1 ? "case-created" : "cases-imported",
                                 caseIDs: receipts.map(\.id), detail: "\(requests.count) request(s)",

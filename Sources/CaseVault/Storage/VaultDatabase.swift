@@ -205,9 +205,13 @@ final class VaultDatabase: Sendable {
     }
 
     /// Runs one write operation in one immediate transaction: all of it commits, or none.
+    ///
+    /// A ``CallerError`` from `body` rolls the transaction back and comes out as the caller's own error.
     func write<T>(_ action: String, _ body: (Store) throws -> T) throws -> T {
         let result: T
-        do { result = try pool.immediateTransaction { db in try body(Store(db)) } } catch {
+        do { result = try pool.immediateTransaction { db in try body(Store(db)) } } catch let stop as CallerError {
+            throw stop.error
+        } catch {
             throw VaultDatabase.translate(error, doing: action)
         }
         checkpointIfPending()
@@ -251,6 +255,14 @@ final class VaultDatabase: Sendable {
             return CaseVaultError(.storage, "could not \(action): \(type(of: error))")
         }
     }
+}
+
+/// An error thrown by a caller's callback (a progress report that stops the operation) inside a
+/// transaction: the transaction rolls back and ``VaultDatabase/write(_:_:)`` throws `error`
+/// itself, untranslated, so the caller recognises its own error.
+struct CallerError: Error {
+    /// What the caller's callback threw.
+    let error: any Error
 }
 
 extension DatabaseWriter {

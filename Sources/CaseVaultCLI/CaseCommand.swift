@@ -15,6 +15,7 @@ struct CaseCommand: ParsableCommand {
             discussion: "The contact handle and narrative come from files (or - for standard input), never options.")
 
         @OptionGroup var vault: VaultOptions
+        @OptionGroup var output: OutputOptions
 
         @Option(name: .long, help: ArgumentHelp("When the request arrived.", valueName: "YYYY-MM-DD"),
                 transform: parsed(CalendarDay.init(parsing:)))
@@ -78,7 +79,15 @@ struct CaseCommand: ParsableCommand {
                 received: received, channel: channel, region: region, service: service, situation: situation,
                 needs: Set(need.joined()), urgency: urgency, deadline: deadline, contact: contact.flatMap { $0.isEmpty ? nil : $0 },
                 narrative: narrative))
-            Console.out(receipt.id.description)
+            if output.json {
+                Console.out(JSONValue.object([
+                    ("id", .string(receipt.id.description)),
+                    ("duplicatesOf", .array(receipt.duplicatesOf.map { .string($0.description) })),
+                    ("warnings", .array(receipt.warnings.map { .string($0.description) })),
+                ]).rendered())
+            } else {
+                Console.out(receipt.id.description)
+            }
             printReceipt(receipt)
         }
     }
@@ -326,6 +335,7 @@ struct CaseCommand: ParsableCommand {
                 """)
 
         @OptionGroup var vault: VaultOptions
+        @OptionGroup var output: OutputOptions
 
         @Argument(help: "The case id.", transform: parsed(CaseID.init(parsing:)))
         var id: CaseID
@@ -349,9 +359,17 @@ struct CaseCommand: ParsableCommand {
                     ? Console.prompt("Note (end with Ctrl-D):\n", multiline: true) : nil) else {
                 throw UsageError("no note text; pass --text-file PATH (or - for standard input)")
             }
-            let warnings = try session.addNote(to: id, text: text, compartment: legal ? .legal : .intake)
+            let compartment: Compartment = legal ? .legal : .intake
+            let warnings = try session.addNote(to: id, text: text, compartment: compartment)
             for warning in warnings { Console.err("casevault: warning: \(warning)") }
-            Console.out("Added a \(legal ? "legal" : "intake") note to case \(id).")
+            if output.json {
+                Console.out(JSONValue.object([
+                    ("case", .string(id.description)), ("compartment", .string(compartment.rawValue)),
+                    ("warnings", .array(warnings.map { .string($0.description) })),
+                ]).rendered())
+            } else {
+                Console.out("Added \(English.withArticle(compartment.rawValue)) note to case \(id).")
+            }
         }
     }
 

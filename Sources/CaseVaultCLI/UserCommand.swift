@@ -11,6 +11,7 @@ struct UserCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a user with a role (admins only).")
 
         @OptionGroup var vault: VaultOptions
+        @OptionGroup var output: OutputOptions
 
         @Argument(help: "The new user's name (use a pseudonym).")
         var name: String
@@ -28,7 +29,11 @@ struct UserCommand: ParsableCommand {
             let session = try vault.unlock(for: .addUsers)
             let passphrase = try PassphraseSource.readNew(file: newPassphraseFile, prompt: "Passphrase for \(name): ")
             try session.addUser(name: name, role: role, passphrase: passphrase, kdf: kdf)
-            Console.out("Added \(name) as \(role).")
+            if output.json {
+                Console.out(JSONValue.object([("name", .string(name)), ("role", .string(role.rawValue))]).rendered())
+            } else {
+                Console.out("Added \(name) as \(role).")
+            }
         }
     }
 

@@ -191,9 +191,33 @@ struct WorkflowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "workflow", abstract: "Print the workflow's transition table and a Mermaid state diagram.")
 
+    @OptionGroup var output: OutputOptions
+
     func run() {
+        if output.json {
+            Console.out(Self.json.rendered())
+            return
+        }
         Console.out("# CaseVault workflow\n")
         Console.out(Workflow.documentation)
+    }
+
+    /// The library's transition table as data: one transition per rule (`to` is `null` when the state stays),
+    /// and the vocabularies of states, events and outcomes.
+    static var json: JSONValue {
+        func strings<T: RawRepresentable>(_ values: [T]) -> JSONValue where T.RawValue == String {
+            .array(values.map { .string($0.rawValue) })
+        }
+        return .object([
+            ("transitions", .array(Workflow.rules.map { rule in
+                .object([("event", .string(rule.event.rawValue)), ("from", strings(rule.from)),
+                         ("to", .optional(rule.to?.rawValue)), ("roles", strings(rule.roles)),
+                         ("requires", strings(rule.requires)), ("outcomes", strings(rule.outcomes))])
+            })),
+            ("states", strings(CaseState.allCases)),
+            ("events", strings(WorkflowEvent.allCases)),
+            ("outcomes", strings(Outcome.allCases)),
+        ])
     }
 }
 
@@ -301,6 +325,8 @@ struct ReferralCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Make a partner's key pair (the partner's side); prints the public key.")
 
+        @OptionGroup var output: OutputOptions
+
         @Option(name: .long, help: ArgumentHelp("Where to write the secret key (created owner-only).",
                                                 valueName: "file"))
         var out: String
@@ -308,7 +334,12 @@ struct ReferralCommand: ParsableCommand {
         func run() throws {
             let pair = ReferralPacket.generatePartnerKeyPair()
             try ReferralPacket.writePartnerKeyFile(pair, to: out)
-            Console.out(Data(pair.publicKey).base64EncodedString())
+            let publicKey = Data(pair.publicKey).base64EncodedString()
+            if output.json {
+                Console.out(JSONValue.object([("publicKey", .string(publicKey)), ("file", .string(out))]).rendered())
+            } else {
+                Console.out(publicKey)
+            }
         }
     }
 
@@ -317,6 +348,7 @@ struct ReferralCommand: ParsableCommand {
             abstract: "Write a referral packet for a referred case, sealed to its partner and signed by you.")
 
         @OptionGroup var vault: VaultOptions
+        @OptionGroup var output: OutputOptions
 
         @Argument(help: "The case id.", transform: parsed(CaseID.init(parsing:)))
         var id: CaseID
@@ -337,8 +369,18 @@ struct ReferralCommand: ParsableCommand {
             let session = try vault.unlock(for: .writeReferralPackets)
             let packet = try session.referralPacket(for: id, fields: chosen)
             try ReferralPacket.write(packet, toFile: out)
-            Console.out("Wrote \(out). The partner opens it with its key and the organisation key "
-                        + Data(session.organisationKey).base64EncodedString())
+            let organisationKey = Data(session.organisationKey).base64EncodedString()
+            if output.json {
+                // The packet went to the case's open referral, which is its last one.
+                let partner = try session.case(id).referrals.last?.partner
+                Console.out(JSONValue.object([
+                    ("file", .string(out)), ("case", .string(id.description)), ("partner", .optional(partner)),
+                    ("organisationKey", .string(organisationKey)),
+                ]).rendered())
+            } else {
+                Console.out("Wrote \(out). The partner opens it with its key and the organisation key "
+                            + organisationKey)
+            }
         }
     }
 

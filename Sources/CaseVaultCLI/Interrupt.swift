@@ -41,8 +41,18 @@ enum Interrupt {
     struct Interrupted: Error, Equatable {
         /// The signal that arrived (`SIGINT` or `SIGTERM`).
         let signal: Int32
+        /// The line to print instead of "nothing was changed", for an operation that had changed
+        /// part of what it was asked to (a bulk event stopped between two cases).
+        var line: String?
+
         /// The exit status for it: 128 + the signal number (130 for Ctrl-C).
         var status: Int32 { 128 + signal }
+
+        /// An interrupt by `signal`, with the line to print (nil: "nothing was changed").
+        init(signal: Int32, line: String? = nil) {
+            self.signal = signal
+            self.line = line
+        }
     }
 
     /// What the signal handler does when a signal arrives, by the phase the command is in.
@@ -178,7 +188,7 @@ enum Interrupt {
     /// terminal (over an echoed `^C`); later signals are ignored while the command exits.
     static func report(_ interrupted: Interrupted) {
         phase?.pointee = Phase.exiting.rawValue
-        Console.err((errorIsTerminal ? "\r" : "") + "casevault: \(nothingChanged)")
+        Console.err((errorIsTerminal ? "\r" : "") + "casevault: \(interrupted.line ?? nothingChanged)")
     }
 
     private static func setFinishedLine(_ line: String) {

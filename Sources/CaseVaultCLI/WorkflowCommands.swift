@@ -120,16 +120,40 @@ extension CaseCommand {
                           session: Session, warning: TextFinding?) throws {
             var done: [(CaseID, CaseRecord)] = []
             var refused: [(CaseID, CaseVaultError)] = []
-            for id in ids {
-                do {
-                    let record = try session.perform(event, on: id, with: inputs)
-                    done.append((id, record))
-                    if !output.json { Console.out(Event.line(id, event, record)) }
-                } catch let error as CaseVaultError where error.code != .storage {
-                    refused.append((id, error))
-                    if !output.json { Console.err("casevault: \(ErrorLine.line(for: error))") }
+            let bar = ProgressBar(label: event.rawValue, total: ids.count)
+            defer { bar.finish() }
+            // Lines for the terminal the bar is drawn on clear it first; the next update draws it again.
+            let sharesTerminal = isatty(STDOUT_FILENO) == 1
+            try Interrupt.cancellable(afterwards: { _ in
+                "every case was already handled: \(done.count) done, \(refused.count) refused"
+            }) {
+                bar.update(0)
+                for (position, id) in ids.enumerated() {
+                    // Between two cases: each is its own transaction, so the ones done stay done.
+                    do { try Interrupt.check() } catch var interrupted as Interrupt.Interrupted {
+                        bar.finish()
+                        interrupted.line = "interrupted after \(position) of \(ids.count) cases: \(done.count) done, "
+                            + "\(refused.count) refused, the other \(ids.count - position) not changed"
+                        throw interrupted
+                    }
+                    do {
+                        let record = try session.perform(event, on: id, with: inputs)
+                        done.append((id, record))
+                        if !output.json {
+                            if sharesTerminal { bar.finish() }
+                            Console.out(Event.line(id, event, record))
+                        }
+                    } catch let error as CaseVaultError where error.code != .storage {
+                        refused.append((id, error))
+                        if !output.json {
+                            bar.finish()
+                            Console.err("casevault: \(ErrorLine.line(for: error))")
+                        }
+                    }
+                    bar.update(position + 1)
                 }
             }
+            bar.finish()
             if let warning, !done.isEmpty { Console.err("casevault: warning: \(warning)") }
             if output.json {
                 Console.out(JSONValue.object([

@@ -116,7 +116,9 @@ struct JSONSchemaTests {
                 runs = [("as the admin with no options", result)]
             }
             for (label, result) in runs {
-                #expect(result.status == 0 && !result.crashed, "\(command) (\(label)) failed: \(result)")
+                // A bulk event with refusals exits 1 and still prints its whole JSON document.
+                let allowed: Set<Int32> = command == "case event --ids-file" ? [0, 1] : [0]
+                #expect(allowed.contains(result.status) && !result.crashed, "\(command) (\(label)) failed: \(result)")
                 let document: JSONNode
                 do {
                     document = try JSONNode.parse(result.stdout)

@@ -114,12 +114,14 @@ final class PseudoTerminal: @unchecked Sendable {
         return tcgetattr(slave, &settings) == 0 && settings.c_lflag & tcflag_t(ECHO) != 0
     }
 
-    /// Waits until the output contains `text`.
+    /// Waits until the output contains `text`, `occurrence` times (a prompt asked again).
     ///
     /// - Throws: ``HarnessError`` with the output so far when `timeout` passes or the program ends first.
     @discardableResult
-    func waitFor(_ text: String, timeout: Duration = .seconds(120)) async throws -> String {
-        try await waitUntil("\"\(text)\" on the terminal", timeout: timeout) { output.contains(text) }
+    func waitFor(_ text: String, occurrence: Int = 1, timeout: Duration = .seconds(120)) async throws -> String {
+        try await waitUntil("\"\(text)\" (\(occurrence)) on the terminal", timeout: timeout) {
+            output.components(separatedBy: text).count > occurrence
+        }
         return output
     }
 

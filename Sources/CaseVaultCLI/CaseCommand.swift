@@ -68,6 +68,9 @@ struct CaseCommand: ParsableCommand {
         }
 
         func run() throws {
+            if contactFile != "-" && narrativeFile != "-" {
+                try Console.refuseUnreadInput("--narrative-file - or --contact-file -")
+            }
             let session = try vault.unlock(for: .logRequests)
             let interactive = SecureInput.standardInputIsTerminal
             let contact = try contactFile.map { try Console.readText($0, what: "contact").trimmingCharacters(

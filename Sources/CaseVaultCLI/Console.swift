@@ -55,6 +55,35 @@ enum Console {
         return contents
     }
 
+    /// Whether standard input is a pipe or a file with text waiting to be read: what was piped to
+    /// a command that no option tells to read it (a file's unread bytes, or a pipe's buffered ones).
+    static var standardInputHasText: Bool {
+        var status = stat()
+        guard isatty(STDIN_FILENO) == 0, fstat(STDIN_FILENO, &status) == 0 else { return false }
+        switch status.st_mode & S_IFMT {
+        case S_IFREG:
+            // A file can be looked at without moving its offset: only text that is not blank counts.
+            let offset = lseek(STDIN_FILENO, 0, SEEK_CUR)
+            guard offset >= 0, Int64(status.st_size) > Int64(offset) else { return false }
+            var bytes = [UInt8](repeating: 0, count: 4_096)
+            let count = pread(STDIN_FILENO, &bytes, bytes.count, offset)
+            return count > 0 && bytes[..<count].contains { !($0 == 32 || (9...13).contains($0)) }
+        case S_IFIFO, S_IFSOCK:
+            var waiting: Int32 = 0
+            return ioctl(STDIN_FILENO, UInt(FIONREAD), &waiting) == 0 && waiting > 0
+        default:
+            return false
+        }
+    }
+
+    /// Refuses text on standard input that no option reads, rather than dropping it silently
+    /// (`echo text | casevault case new ...` without `--narrative-file -`).
+    static func refuseUnreadInput(_ options: String) throws {
+        guard standardInputHasText else { return }
+        throw UsageError("standard input holds text but nothing reads it; pass \(options) to use it, or "
+                         + "redirect standard input from /dev/null")
+    }
+
     /// Reads a line or, for `multiline`, everything up to end of input (Ctrl-D) at a prompt on a terminal.
     static func prompt(_ message: String, multiline: Bool) -> String? {
         FileHandle.standardError.write(Data(message.utf8))

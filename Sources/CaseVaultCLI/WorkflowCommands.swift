@@ -93,6 +93,9 @@ extension CaseCommand {
 
         func run() throws {
             let (id, event) = try target
+            if noteFile != "-" && idsFile != "-" {
+                try Console.refuseUnreadInput(idsFile == nil ? "--note-file -" : "--note-file - or --ids-file -")
+            }
             let ids = try idsFile.map(readIDs)
             let session = try vault.unlock { vault, name in try vault.check(event, user: name) }
             let note = try noteFile.map { try Console.readText($0, what: "note") }

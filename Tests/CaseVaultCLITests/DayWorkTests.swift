@@ -211,6 +211,26 @@ struct DayWorkTests {
         #expect(try await Casework.list(workspace, []).count == 1)
     }
 
+    @Test("text piped to a command that no option tells to read it is refused, not dropped")
+    func unreadStandardInput() async throws {
+        let workspace = try await Workspace.withUsers()
+        let piped = Data("Мобилизован, нужна консультация.\n".utf8)
+        expectFailure(try await workspace.run(as: Cast.coordinator, ["case", "new"] + requestOptions(), stdin: piped),
+                      status: 2, mentions: ["standard input holds text", "--narrative-file -", "/dev/null"])
+        #expect(try await Casework.list(workspace, []).isEmpty, "nothing was logged")
+        // Named, it is read; blank input is no text.
+        let logged = try await workspace.run(as: Cast.coordinator, ["case", "new"] + requestOptions()
+                                             + ["--narrative-file", "-"], stdin: piped)
+        expectSuccess(logged)
+        let shown = try await Casework.show(workspace, as: Cast.coordinator, logged.stdoutLines[0]).object
+        #expect(shown["narrative"] as? String == "Мобилизован, нужна консультация.")
+        expectSuccess(try await workspace.run(as: Cast.coordinator, ["case", "new"] + requestOptions(),
+                                              stdin: Data("\n \n".utf8)))
+        expectFailure(try await workspace.run(as: Cast.coordinator, ["case", "event", logged.stdoutLines[0],
+                                                                     "submit"], stdin: piped),
+                      status: 2, mentions: ["--note-file -"])
+    }
+
     @Test("messages name the value and read as English")
     func proofRead() async throws {
         let workspace = try await Workspace.withUsers()

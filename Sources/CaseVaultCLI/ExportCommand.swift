@@ -75,8 +75,15 @@ struct ExportCommand: ParsableCommand {
                 FileHandle.standardOutput.write(Data(table.document(documentFormat).table))
                 return
             }
-            Console.out("Wrote \(files.table) (\(table.rows.count) rows, \(table.suppressedCount) suppressed) "
-                        + "and \(files.manifest).")
+            if output.json {
+                Console.out(JSONValue.object([
+                    ("table", .string(files.table)), ("manifest", .string(files.manifest)),
+                    ("rows", .number(table.rows.count)), ("suppressed", .number(table.suppressedCount)),
+                ]).rendered())
+            } else {
+                Console.out("Wrote \(files.table) (\(table.rows.count) rows, \(table.suppressedCount) suppressed) "
+                            + "and \(files.manifest).")
+            }
         }
 
         /// Counts with a progress bar on a terminal; Ctrl-C stops it.

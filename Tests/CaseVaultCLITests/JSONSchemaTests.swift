@@ -332,6 +332,10 @@ struct SampleRuns {
         ]))
         samples.add("export counts", "the auditor's month-by-region table with suppressed cells",
                     try await workspace.run(as: Cast.auditor, ExportCLITests.autumnExport + ["--json"]))
+        samples.add("export counts --out", "the table and manifest written to a folder",
+                    try await workspace.run(as: Cast.auditor, ExportCLITests.autumnExport + [
+                        "--json", "--out", workspace.directory.appendingPathComponent("report").path,
+                    ]))
         samples.add("workflow", "the table", try await workspace.run(["workflow", "--json"]))
         return samples
     }

@@ -33,7 +33,9 @@ public struct CaseFilter: Hashable, Sendable {
     /// Only open cases whose deadline is before today in the vault's time zone.
     public var overdue: Bool
 
-    /// Creates a filter of sets; with no arguments it matches every case.
+    /// Creates a filter of sets: a case matches when it is in one of `states`, of one of
+    /// `urgencies` and assigned to one of `assignees` (an empty set matching every case), and,
+    /// with `overdue`, is open and past its deadline.
     public init(states: Set<CaseState>, urgencies: Set<Urgency> = [], assignees: Set<String> = [],
                 overdue: Bool = false) {
         self.states = states

@@ -1,7 +1,7 @@
 import Foundation
 
 /// What `status` reports about a vault: its format, people, cases and audit log.
-public struct VaultStatus: Hashable, Sendable {
+public struct VaultStatus: Sendable {
     /// The vault's stored format version.
     public let formatVersion: Int
     /// This library's version.
@@ -23,23 +23,6 @@ public struct VaultStatus: Hashable, Sendable {
 
     /// How many cases the vault holds.
     public var caseCount: Int { casesByState.reduce(0) { $0 + $1.count } }
-
-    public static func == (lhs: VaultStatus, rhs: VaultStatus) -> Bool {
-        lhs.formatVersion == rhs.formatVersion && lhs.softwareVersion == rhs.softwareVersion
-            && lhs.usersByRole.elementsEqual(rhs.usersByRole) { $0 == $1 }
-            && lhs.casesByState.elementsEqual(rhs.casesByState) { $0 == $1 }
-            && lhs.overdue == rhs.overdue && lhs.auditEntries == rhs.auditEntries && lhs.fileBytes == rhs.fileBytes
-            && lhs.lastCheckpoint == rhs.lastCheckpoint
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(formatVersion)
-        hasher.combine(auditEntries)
-        for (state, count) in casesByState {
-            hasher.combine(state)
-            hasher.combine(count)
-        }
-    }
 }
 
 extension Session {

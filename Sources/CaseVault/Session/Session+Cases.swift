@@ -64,19 +64,9 @@ extension Session {
         }
         let index = try cipher.blindIndex(normalized)
         let users = try verifiedUsers()
-        let cipher = self.cipher
-        let found = try database.read("look up a contact") { store -> [CaseSummary] in
-            try store.contactCandidates(blindIndex: index.value, before: .max).compactMap { candidate in
-                let id = try CaseID(storedBytes: candidate.id)
-                let keyVersion = UInt32(clamping: candidate.keyVersion)
-                let stored = try cipher.openContact(wrappedKey: candidate.contactKey, box: candidate.contact, id: id,
-                                                    keyVersion: keyVersion)
-                guard ContactHandle.normalize(stored) == normalized else { return nil }
-                let summary = try cipher.openSummary(candidate.summary, id: id,
-                                                     version: UInt64(clamping: candidate.version),
-                                                     keyVersion: keyVersion)
-                return CaseSummary(id: id, summary, users: users)
-            }
+        let found = try database.read("look up a contact") { store in
+            try casesSharing(store, contact: normalized, index: index.value).map { CaseSummary(id: $0.id, $0.summary,
+                                                                                           users: users) }
         }
         return Session.sortedForListing(found)
     }

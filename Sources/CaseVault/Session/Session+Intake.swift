@@ -150,8 +150,16 @@ extension Session {
     /// are passed over (bulk intake compares its own batch in memory).
     func openCases(_ store: Store, withContact normalized: String, index: [UInt8], before rowLimit: Int64 = .max,
                    skipping known: Set<CaseID> = []) throws -> [CaseID] {
+        try casesSharing(store, contact: normalized, index: index, before: rowLimit, skipping: known)
+            .filter { $0.summary.state != .closed }.map(\.id)
+    }
+
+    /// Every case whose stored contact equals `normalized`, with its summary: the blind index
+    /// narrows the search to a few candidates, whose contacts are decrypted and compared.
+    func casesSharing(_ store: Store, contact normalized: String, index: [UInt8], before rowLimit: Int64 = .max,
+                      skipping known: Set<CaseID> = []) throws -> [(id: CaseID, summary: SummaryRecord)] {
         let cipher = self.cipher
-        var matches: [CaseID] = []
+        var matches: [(id: CaseID, summary: SummaryRecord)] = []
         for candidate in try store.contactCandidates(blindIndex: index, before: rowLimit) {
             let id = try CaseID(storedBytes: candidate.id)
             guard !known.contains(id) else { continue }
@@ -161,7 +169,7 @@ extension Session {
             guard ContactHandle.normalize(stored) == normalized else { continue }
             let summary = try cipher.openSummary(candidate.summary, id: id,
                                                  version: UInt64(clamping: candidate.version), keyVersion: keyVersion)
-            if summary.state != .closed { matches.append(id) }
+            matches.append((id, summary))
         }
         return matches
     }
